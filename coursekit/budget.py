@@ -1,0 +1,117 @@
+"""Measure a notebook's wall time and the peak memory of its kernel and every child process."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import psutil
+
+BUDGET_SECONDS = 60.0
+BUDGET_BYTES = int(1.5 * 1024**3)
+
+
+def tree_rss(pid: int) -> int:
+    """Resident memory of a process plus all its descendants, in bytes (0 once it is gone)."""
+    try:
+        root = psutil.Process(pid)
+        processes = [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0
+    total = 0
+    for process in processes:
+        try:
+            total += process.memory_info().rss
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+    return total
+
+
+class PeakSampler:
+    """Poll `tree_rss(pid)` in a background thread and keep the peak."""
+
+    def __init__(self, pid: int, interval: float = 0.05) -> None:
+        self.pid, self.interval, self.peak = pid, interval, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, tree_rss(self.pid))
+            self._stop.wait(self.interval)
+
+    def start(self) -> PeakSampler:
+        """Start sampling; returns self."""
+        self._thread.start()
+        return self
+
+    def stop(self) -> int:
+        """Stop sampling and return the peak in bytes."""
+        self.peak = max(self.peak, tree_rss(self.pid))
+        self._stop.set()
+        self._thread.join()
+        return self.peak
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """One notebook run: its time and peak memory against the budget."""
+
+    notebook: str
+    seconds: float
+    peak_bytes: int
+
+    @property
+    def over_budget(self) -> list[str]:
+        """Human-readable reasons this run is over budget (empty when within)."""
+        reasons = []
+        if self.seconds > BUDGET_SECONDS:
+            reasons.append(f"{self.seconds:.1f} s > {BUDGET_SECONDS:.0f} s")
+        if self.peak_bytes > BUDGET_BYTES:
+            reasons.append(f"{self.peak_bytes / 2**20:.0f} MiB > {BUDGET_BYTES / 2**20:.0f} MiB")
+        return reasons
+
+
+class Stopwatch:
+    """Wall time since creation."""
+
+    def __init__(self) -> None:
+        self.start = time.perf_counter()
+
+    def seconds(self) -> float:
+        """Seconds elapsed."""
+        return time.perf_counter() - self.start
+
+
+def save_measurement(measurement: Measurement, folder: Path) -> None:
+    """Append one measurement as a JSON line (one file per process, so workers never clash)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / f"measurements-{psutil.Process().pid}.jsonl").open("a") as handle:
+        handle.write(json.dumps(asdict(measurement)) + "\n")
+
+
+def load_measurements(folder: Path) -> list[Measurement]:
+    """Every measurement saved in `folder`."""
+    found = []
+    for path in sorted(folder.glob("measurements-*.jsonl")):
+        found += [Measurement(**json.loads(line)) for line in path.read_text().splitlines()]
+    return found
+
+
+def report(measurements: list[Measurement]) -> str:
+    """A Markdown table, slowest notebook first, with the budget verdict."""
+    lines = [
+        f"Notebook budget: {BUDGET_SECONDS:.0f} s and {BUDGET_BYTES / 2**30:.1f} GiB each "
+        "(kernel + every process it starts).",
+        "",
+        "| notebook | seconds | peak MiB | within budget |",
+        "|---|---:|---:|---|",
+    ]
+    for item in sorted(measurements, key=lambda m: m.seconds, reverse=True):
+        verdict = "yes" if not item.over_budget else "NO: " + "; ".join(item.over_budget)
+        lines.append(f"| {item.notebook} | {item.seconds:.1f} | "
+                     f"{item.peak_bytes / 2**20:.0f} | {verdict} |")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,38 @@
+import subprocess
+import sys
+import time
+
+from coursekit import budget
+
+
+def test_sampler_sees_memory_of_a_child_process():
+    code = "import time; x = bytearray(200 * 2**20); time.sleep(1.5)"
+    parent = subprocess.Popen(
+        [sys.executable, "-c",
+         f"import subprocess, sys; subprocess.run([sys.executable, '-c', {code!r}])"]
+    )
+    sampler = budget.PeakSampler(parent.pid, interval=0.02).start()
+    parent.wait(timeout=30)
+    peak = sampler.stop()
+    assert peak > 200 * 2**20
+
+
+def test_tree_rss_of_a_finished_process_is_zero():
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    time.sleep(0.1)
+    assert budget.tree_rss(process.pid) == 0
+
+
+def test_over_budget_reasons_and_report_order(tmp_path):
+    fast = budget.Measurement("a.ipynb", 5.0, 100 * 2**20)
+    slow = budget.Measurement("b.ipynb", 75.0, 2 * 2**30)
+    assert fast.over_budget == []
+    assert slow.over_budget == ["75.0 s > 60 s", "2048 MiB > 1536 MiB"]
+    budget.save_measurement(fast, tmp_path)
+    budget.save_measurement(slow, tmp_path)
+    loaded = budget.load_measurements(tmp_path)
+    assert sorted(loaded, key=lambda m: m.notebook) == [fast, slow]
+    text = budget.report(loaded)
+    assert text.index("b.ipynb") < text.index("a.ipynb")
+    assert "NO: 75.0 s > 60 s" in text
