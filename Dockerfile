@@ -12,7 +12,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     OMP_NUM_THREADS=1
 
 RUN useradd --create-home student
-WORKDIR /home/student/course
+WORKDIR /srv/course
 
 # Dependencies first: this layer is cached until requirements.txt changes.
 COPY requirements.txt .

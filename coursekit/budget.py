@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 from dataclasses import asdict, dataclass
@@ -10,12 +11,26 @@ from pathlib import Path
 
 import psutil
 
-BUDGET_SECONDS = 60.0
-BUDGET_BYTES = int(1.5 * 1024**3)
+# The course's promise per notebook at default parameters. The variables exist so the test
+# suite can prove that an over-budget notebook fails; do not raise them to make CI pass.
+BUDGET_SECONDS = float(os.environ.get("NOTEBOOK_BUDGET_SECONDS", 60))
+BUDGET_BYTES = int(float(os.environ.get("NOTEBOOK_BUDGET_GIB", 1.5)) * 1024**3)
 
 
-def tree_rss(pid: int) -> int:
-    """Resident memory of a process plus all its descendants, in bytes (0 once it is gone)."""
+def process_memory(process: psutil.Process) -> int:
+    """Proportional set size (shared pages split between their users) where the OS has it.
+
+    Summing RSS would count a library that several processes map (torch, say) once per
+    process; PSS counts it once in all, like the container's memory limit does.
+    """
+    try:
+        return process.memory_full_info().pss
+    except (AttributeError, psutil.AccessDenied):
+        return process.memory_info().rss
+
+
+def tree_memory(pid: int) -> int:
+    """Memory of a process plus all its descendants, in bytes (0 once it is gone)."""
     try:
         root = psutil.Process(pid)
         processes = [root, *root.children(recursive=True)]
@@ -24,14 +39,14 @@ def tree_rss(pid: int) -> int:
     total = 0
     for process in processes:
         try:
-            total += process.memory_info().rss
-        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            total += process_memory(process)
+        except psutil.NoSuchProcess:
             continue
     return total
 
 
 class PeakSampler:
-    """Poll `tree_rss(pid)` in a background thread and keep the peak."""
+    """Poll `tree_memory(pid)` in a background thread and keep the peak."""
 
     def __init__(self, pid: int, interval: float = 0.05) -> None:
         self.pid, self.interval, self.peak = pid, interval, 0
@@ -40,7 +55,7 @@ class PeakSampler:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            self.peak = max(self.peak, tree_rss(self.pid))
+            self.peak = max(self.peak, tree_memory(self.pid))
             self._stop.wait(self.interval)
 
     def start(self) -> PeakSampler:
@@ -50,7 +65,7 @@ class PeakSampler:
 
     def stop(self) -> int:
         """Stop sampling and return the peak in bytes."""
-        self.peak = max(self.peak, tree_rss(self.pid))
+        self.peak = max(self.peak, tree_memory(self.pid))
         self._stop.set()
         self._thread.join()
         return self.peak

@@ -51,13 +51,15 @@ def pytest_configure(config: pytest.Config) -> None:
         shutil.rmtree(_report_dir(config), ignore_errors=True)
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Keep all cells of a notebook on one worker: they share one kernel."""
-    for item in items:
-        notebook = _notebook(item)
-        if notebook:
-            item.add_marker(pytest.mark.xdist_group(name=notebook))
+def pytest_itemcollected(item: pytest.Item) -> None:
+    """Keep all cells of a notebook on one worker: they share one kernel.
+
+    Marked as each item is collected, so the mark is there before xdist's own
+    ``pytest_collection_modifyitems`` turns it into a group.
+    """
+    notebook = _notebook(item)
+    if notebook:
+        item.add_marker(pytest.mark.xdist_group(name=notebook))
 
 
 @pytest.hookimpl(wrapper=True)

@@ -36,11 +36,15 @@ def package_versions(names: tuple[str, ...] | list[str] = KEY_PACKAGES) -> dict[
 
 
 def blas_info() -> list[dict]:
-    """Which BLAS/OpenMP libraries are loaded and how many threads each may use."""
+    """Which BLAS/OpenMP libraries are loaded and how many threads each may use.
+
+    Sorted, so that the order in which a process happened to load them does not count.
+    """
     from threadpoolctl import threadpool_info
 
     keys = ("user_api", "internal_api", "version", "num_threads")
-    return [{key: pool.get(key) for key in keys} for pool in threadpool_info()]
+    pools = [{key: pool.get(key) for key in keys} for pool in threadpool_info()]
+    return sorted(pools, key=lambda pool: [str(pool[key]) for key in keys])
 
 
 def environment_fingerprint(packages: tuple[str, ...] | list[str] = KEY_PACKAGES) -> dict:

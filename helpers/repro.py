@@ -23,7 +23,8 @@ class ReproSettings:
 
     seed: int
     threads: int
-    torch_deterministic: bool
+    torch_seeded: bool
+    cuda_deterministic: bool
 
 
 def limit_threads(threads: int) -> None:
@@ -40,28 +41,36 @@ def limit_threads(threads: int) -> None:
 def seed_everything(seed: int, threads: int = 1, torch: bool = True) -> ReproSettings:
     """Seed python, numpy and (optionally) torch, and limit threads, in one explicit call.
 
-    Torch is also switched to deterministic algorithms; on CUDA that needs the cuBLAS
-    workspace setting below, which must be in place before the first CUDA call.
+    With CUDA present, torch is also switched to deterministic kernels (see `_seed_torch`).
     """
     if not isinstance(seed, int) or seed < 0:
         raise ValueError(f"seed must be a non-negative int, got {seed!r}")
     limit_threads(threads)
     random.seed(seed)
     np.random.seed(seed)  # legacy global RNG, still used by some libraries
-    if torch:
-        _seed_torch(seed, threads)
-    return ReproSettings(seed=seed, threads=threads, torch_deterministic=torch)
+    cuda_deterministic = _seed_torch(seed, threads) if torch else False
+    return ReproSettings(seed, threads, torch_seeded=torch, cuda_deterministic=cuda_deterministic)
 
 
-def _seed_torch(seed: int, threads: int) -> None:
-    """Seed torch on every device and ask for deterministic kernels."""
+def _seed_torch(seed: int, threads: int) -> bool:
+    """Seed torch on every device; on CUDA also ask for deterministic kernels.
+
+    The CPU kernels the course uses are deterministic for a fixed thread count. On a GPU,
+    some are not (atomic adds), so there we switch torch to its deterministic algorithms,
+    which also needs the cuBLAS workspace setting. The switch is skipped on the CPU because
+    it imports torch's compiler stack, which costs seconds per process. Returns whether the
+    CUDA switch was made.
+    """
     import torch as _torch
 
-    os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
     _torch.manual_seed(seed)  # also seeds every CUDA device
     _torch.set_num_threads(threads)
+    if not _torch.cuda.is_available():
+        return False
+    os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
     _torch.use_deterministic_algorithms(True)
     _torch.backends.cudnn.benchmark = False
+    return True
 
 
 def settings_dict(settings: ReproSettings) -> dict:

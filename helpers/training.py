@@ -18,7 +18,7 @@ class TrainConfig:
 
     hidden: int = 16
     epochs: int = 30
-    batch_size: int = 32
+    batch_size: int = 64
     lr: float = 0.01
 
     def as_dict(self) -> dict:

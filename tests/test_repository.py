@@ -1,6 +1,8 @@
 """The generated and pinned files agree with their sources; the repo is what the README says."""
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -63,3 +65,10 @@ def test_readme_links_every_chapter_and_its_binder(path):
     assert f"labs/{stem}_lab.ipynb" in readme
     assert re.search(rf"mybinder\.org/v2/gh/[^)\s]+urlpath=lab/tree/notebooks/{stem}\.ipynb",
                      readme), f"no Binder link for {path.name}"
+
+
+def test_evidently_imports_under_the_locked_pandas():
+    """The pin Chapter 1 explains: evidently 0.7 fails to import under pandas 3."""
+    result = subprocess.run([sys.executable, "-c", "import evidently, pandas"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr

@@ -17,11 +17,11 @@ def test_sampler_sees_memory_of_a_child_process():
     assert peak > 200 * 2**20
 
 
-def test_tree_rss_of_a_finished_process_is_zero():
+def test_tree_memory_of_a_finished_process_is_zero():
     process = subprocess.Popen([sys.executable, "-c", "pass"])
     process.wait()
     time.sleep(0.1)
-    assert budget.tree_rss(process.pid) == 0
+    assert budget.tree_memory(process.pid) == 0
 
 
 def test_over_budget_reasons_and_report_order(tmp_path):
