@@ -1,18 +1,16 @@
 """Tested helpers for the ML in Production course.
 
-Import the module you need (``from helpers import repro``); nothing here runs at import time
-and nothing heavy (torch, evidently) is imported until a function that needs it is called.
-"""
+Import the module you need (``from helpers import repro``). Nothing runs at import time, and
+heavy libraries (torch, MLflow, evidently) are imported only by the functions that use them.
 
-__all__ = [
-    "checks",
-    "data",
-    "device",
-    "fingerprint",
-    "hashing",
-    "manifest",
-    "pins",
-    "repro",
-    "skew",
-    "training",
-]
+Modules, by the chapter that introduces them:
+
+1. Reproducibility: ``repro`` (seeds, threads), ``fingerprint``, ``hashing``, ``manifest``,
+   ``pins``, ``data``, ``device``, ``training``, ``repro_train``, ``skew``.
+2. Model storage: ``artifacts`` (atomic writes, verified loading), ``formats``, ``registry``.
+3. Serving: ``service`` (FastAPI app, micro-batching, backends, uvicorn process, benchmark).
+5. Drift and monitoring: ``drift``, ``drift_report``, ``stream``, ``monitoring``,
+   ``quality``, ``predlog``, ``fairness``, ``retrain``.
+10. Human in the loop: ``labelstore``, ``labeling``, ``annotators``, ``deferral``.
+
+Lab self-checks live in ``helpers.checks.chNN``.
