@@ -14,3 +14,4 @@ Modules, by the chapter that introduces them:
 10. Human in the loop: ``labelstore``, ``labeling``, ``annotators``, ``deferral``.
 
 Lab self-checks live in ``helpers.checks.chNN``.
+"""
