@@ -36,7 +36,7 @@ $(STAMP): requirements.txt pyproject.toml
 
 lint: setup  ## ruff on code and notebooks (natively), spelling, notebook hygiene
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/codespell helpers coursekit tests README.md data
+	$(VENV)/bin/codespell helpers coursekit tests deploy README.md data
 	$(PY) -m coursekit.hygiene
 
 labs: setup  ## regenerate labs/ from solutions/

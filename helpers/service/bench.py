@@ -1,0 +1,182 @@
+"""The serving load benchmark: locust at 1, 8 and 64 clients against three serving modes.
+
+Modes: (a) one model call per request, (b) dynamic micro-batching, (c) the ONNX Runtime
+backend (one call per request). Each mode is one real headless locust process against a
+real uvicorn server, with a stage per number of clients; locust's statistics of each stage
+(written as CSV by the locustfile) give latency percentiles and throughput.
+
+``python -m helpers.service.bench`` trains a forest, registers it in a temporary registry,
+starts the server and prints the table; ``--seconds 30 --trees 300`` for a longer run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from helpers.service import process
+
+LOCUSTFILE = Path(__file__).with_name("locustfile.py")
+USERS = (1, 8, 64)
+
+
+@dataclass(frozen=True)
+class Mode:
+    """A way of serving: the route clients call and the batching window (0 = off)."""
+
+    name: str
+    path: str
+    window_ms: float
+
+
+def default_modes(window_ms: float = 5.0) -> list[Mode]:
+    """The three modes the chapter compares."""
+    return [
+        Mode("one call per request", "/predict", 0.0),
+        Mode("micro-batching", "/predict", window_ms),
+        Mode("onnx runtime", "/predict?backend=onnx", 0.0),
+    ]
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """One locust run: how many requests, how many failed, latency percentiles, throughput."""
+
+    mode: str
+    users: int
+    requests: int
+    failures: int
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+    rps: float
+
+
+def parse_stages(path: str | Path) -> list[dict[str, float]]:
+    """The rows the locustfile's `StagedLoad` wrote: one per stage (number of clients)."""
+    with Path(path).open(newline="") as handle:
+        rows = [{key: _number(value) for key, value in row.items()}
+                for row in csv.DictReader(handle)]
+    if not rows:
+        raise ValueError(f"{Path(path).name} has no stage rows: did locust run at all?")
+    return rows
+
+
+def _number(text: str) -> float:
+    """A CSV cell as a float; N/A (no request finished in that stage) becomes NaN."""
+    return float("nan") if text.strip() in ("", "N/A") else float(text)
+
+
+def run_locust(url: str, api_key: str, mode: Mode, users: Iterable[int], seconds: float,
+               rows_file: Path, workdir: Path) -> list[LoadResult]:
+    """One headless locust process against `url`: a stage per client count; parse its CSV."""
+    users = list(users)
+    out = workdir / f"{mode.name.replace(' ', '_')}.csv"
+    command = [sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless",
+               "--host", url, "--only-summary", "--loglevel", "ERROR", "--stop-timeout", "5"]
+    env = {**os.environ, "BENCH_PATH": mode.path, "BENCH_API_KEY": api_key,
+           "BENCH_ROWS": str(rows_file), "BENCH_USERS": ",".join(map(str, users)),
+           "BENCH_SECONDS": str(seconds), "BENCH_OUT": str(out)}
+    timeout = seconds * len(users) + 60
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=timeout)
+    if done.returncode not in (0, 1) or not out.exists():  # 1: some requests failed
+        raise RuntimeError(f"locust failed ({done.returncode}): {done.stderr[-2000:]}")
+    return [LoadResult(mode.name, int(row.pop("users")), int(row.pop("requests")),
+                       int(row.pop("failures")), **row) for row in parse_stages(out)]
+
+
+def set_batching(server: process.Server, api_key: str, window_ms: float, max_batch: int) -> None:
+    """Switch the server's micro-batching window (0: off) through its admin route."""
+    with process.client(server, api_key) as http:
+        answer = http.put("/admin/batching", json={"window_ms": window_ms, "max_batch": max_batch})
+        answer.raise_for_status()
+
+
+def benchmark(server: process.Server, api_key: str, rows: np.ndarray,
+              users: Iterable[int] = USERS, seconds: float = 2.0,
+              modes: list[Mode] | None = None, max_batch: int = 64,
+              progress: Callable[[str], None] | None = None) -> list[LoadResult]:
+    """Every mode at every client count: one locust process per mode, run one after another."""
+    results = []
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        rows_file = Path(tmp) / "rows.json"
+        rows_file.write_text(json.dumps(np.asarray(rows).tolist()))
+        for mode in modes or default_modes():
+            set_batching(server, api_key, mode.window_ms, max_batch)
+            results += run_locust(server.url, api_key, mode, users, seconds, rows_file, Path(tmp))
+            if progress:
+                progress(mode.name)
+    set_batching(server, api_key, 0.0, max_batch)
+    return results
+
+
+def in_process_rows_per_second(predict: Callable[[np.ndarray], np.ndarray], rows: np.ndarray,
+                               repeats: int = 3) -> float:
+    """Rows per second when all rows go to the model in one call: the upper limit, no HTTP."""
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        predict(rows)
+        best = min(best, time.perf_counter() - start)
+    return len(rows) / best
+
+
+def as_table(results: list[LoadResult]) -> list[dict]:
+    """Results as plain dicts (for pandas or printing)."""
+    return [asdict(result) for result in results]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Train, register, serve and benchmark; print one line per run."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=2.0, help="length of each stage")
+    parser.add_argument("--users", type=int, nargs="+", default=list(USERS))
+    parser.add_argument("--trees", type=int, default=100, help="trees in the random forest")
+    parser.add_argument("--window-ms", type=float, default=5.0, help="batching window")
+    parser.add_argument("--max-batch", type=int, default=64)
+    args = parser.parse_args(argv)
+    from sklearn.ensemble import RandomForestClassifier
+
+    from helpers import data, hashing, repro
+    from helpers.registry import Registry
+    from helpers.service.settings import ServiceSettings
+
+    repro.seed_everything(0, threads=1, torch=False)
+    features, target = data.load_wdbc()
+    x = features.to_numpy()
+    forest = RandomForestClassifier(n_estimators=args.trees, random_state=0).fit(x, target)
+    with tempfile.TemporaryDirectory(prefix="bench-registry-") as root:
+        registry = Registry(root)
+        registry.register("wdbc-forest", forest, metrics={"accuracy": forest.score(x, target)},
+                          data_sha256=hashing.sha256_file(data.verified_path(data.WDBC)),
+                          onnx_example=x[:1])
+        registry.promote("wdbc-forest", 1)
+        key = "bench-" + os.urandom(12).hex()
+        settings = ServiceSettings(registry=Path(root), model="wdbc-forest", api_key=key)
+        with process.serve(settings.to_env(), timeout=180) as server:
+            results = benchmark(server, key, x, args.users, args.seconds,
+                                default_modes(args.window_ms), args.max_batch,
+                                progress=lambda text: print("done:", text, file=sys.stderr))
+    print(f"{'mode':22s} {'users':>5s} {'requests':>8s} {'failed':>6s} {'p50 ms':>7s} "
+          f"{'p95 ms':>7s} {'p99 ms':>7s} {'req/s':>7s}")
+    for r in results:
+        print(f"{r.mode:22s} {r.users:5d} {r.requests:8d} {r.failures:6d} {r.p50_ms:7.0f} "
+              f"{r.p95_ms:7.0f} {r.p99_ms:7.0f} {r.rps:7.1f}")
+    upper = in_process_rows_per_second(forest.predict_proba, x)
+    print(f"in-process batch prediction (no HTTP): {upper:,.0f} rows/s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

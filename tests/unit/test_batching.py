@@ -1,0 +1,109 @@
+"""Micro-batching groups concurrent requests into one model call and answers each in order."""
+
+import asyncio
+
+import numpy as np
+import pytest
+
+from helpers.service.batching import MicroBatcher
+
+
+class Recorder:
+    """A fake model that records the size of every call and returns its inputs doubled."""
+
+    def __init__(self, fail: bool = False) -> None:
+        self.sizes, self.fail = [], fail
+
+    def __call__(self, rows: np.ndarray) -> np.ndarray:
+        self.sizes.append(len(rows))
+        if self.fail:
+            raise RuntimeError("model exploded")
+        return rows * 2
+
+
+async def submit_all(batcher, rows):
+    return await asyncio.gather(*(batcher.submit(np.array([[value]])) for value in rows))
+
+
+def test_requests_in_one_window_share_one_model_call():
+    model = Recorder()
+    batcher = MicroBatcher(model, window_ms=50, max_batch=64)
+
+    async def scenario():
+        answers = await submit_all(batcher, range(10))
+        await batcher.close()
+        return answers
+
+    answers = asyncio.run(scenario())
+    assert model.sizes == [10]
+    assert [float(a[0, 0]) for a in answers] == [2.0 * v for v in range(10)]
+    assert batcher.stats.calls == 1 and batcher.stats.mean_batch == 10
+
+
+def test_max_batch_caps_the_rows_per_call():
+    model = Recorder()
+    batcher = MicroBatcher(model, window_ms=50, max_batch=4)
+
+    async def scenario():
+        answers = await submit_all(batcher, range(10))
+        await batcher.close()
+        return answers
+
+    answers = asyncio.run(scenario())
+    assert max(model.sizes) <= 4 and sum(model.sizes) == 10
+    assert [float(a[0, 0]) for a in answers] == [2.0 * v for v in range(10)]
+
+
+def test_multi_row_requests_get_their_own_rows_back():
+    model = Recorder()
+    batcher = MicroBatcher(model, window_ms=20, max_batch=64)
+
+    async def scenario():
+        parts = [np.arange(3.0).reshape(3, 1), np.arange(3.0, 5.0).reshape(2, 1)]
+        answers = await asyncio.gather(*(batcher.submit(part) for part in parts))
+        await batcher.close()
+        return answers
+
+    first, second = asyncio.run(scenario())
+    assert first.ravel().tolist() == [0.0, 2.0, 4.0] and second.ravel().tolist() == [6.0, 8.0]
+
+
+def test_a_model_error_reaches_every_waiting_request():
+    batcher = MicroBatcher(Recorder(fail=True), window_ms=10)
+
+    async def scenario():
+        results = await asyncio.gather(*(batcher.submit(np.ones((1, 1))) for _ in range(3)),
+                                       return_exceptions=True)
+        await batcher.close()
+        return results
+
+    results = asyncio.run(scenario())
+    assert all(isinstance(r, RuntimeError) and "exploded" in str(r) for r in results)
+
+
+def test_close_fails_queued_requests_instead_of_leaving_them_hanging():
+    async def scenario():
+        batcher = MicroBatcher(Recorder(), window_ms=200)
+        waiting = asyncio.ensure_future(batcher.submit(np.ones((1, 1))))
+        await asyncio.sleep(0.01)  # the worker holds the request, inside its window
+        await asyncio.wait_for(batcher.close(), timeout=2)
+        return await asyncio.gather(waiting, return_exceptions=True)
+
+    (result,) = asyncio.run(scenario())
+    assert isinstance(result, RuntimeError) and "closed" in str(result)
+
+
+def test_bad_settings_are_refused():
+    with pytest.raises(ValueError, match="window_ms >= 0"):
+        MicroBatcher(Recorder(), window_ms=-1)
+
+
+def test_the_launcher_hides_modules_the_service_does_not_need():
+    import importlib
+
+    from helpers.service.launch import HideModules
+
+    hook = HideModules(["a_module_for_this_test"])
+    with pytest.raises(ModuleNotFoundError, match="hidden from the service"):
+        hook.find_spec("a_module_for_this_test.sub")
+    assert hook.find_spec("json") is None and importlib.import_module("json")
