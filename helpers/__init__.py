@@ -13,5 +13,6 @@ Modules, by the chapter that introduces them:
    ``quality``, ``predlog``, ``fairness``, ``retrain``.
 10. Human in the loop: ``labelstore``, ``labeling``, ``annotators``, ``deferral``.
 
-Lab self-checks live in ``helpers.checks.chNN``.
+Shared: ``sqlitedb`` (opening the sqlite stores), ``checks`` (lab self-checks).
+
 """

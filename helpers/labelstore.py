@@ -6,8 +6,9 @@ labelled twice keeps both answers (the latest counts), and an undo is itself on 
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
+
+from helpers.sqlitedb import open_store
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (
@@ -26,10 +27,7 @@ class LabelStore:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        self._db = sqlite3.connect(self.path)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute(SCHEMA)
-        self._db.commit()
+        self._db = open_store(self.path, SCHEMA)
 
     def close(self) -> None:
         """Close the database; every event is already committed."""

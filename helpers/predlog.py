@@ -8,12 +8,13 @@ when the service or the kernel restarts. (Chapter 5)
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from helpers.sqlitedb import open_store
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS predictions (
@@ -33,10 +34,7 @@ class PredictionLog:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        self._db = sqlite3.connect(self.path)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute(SCHEMA)
-        self._db.commit()
+        self._db = open_store(self.path, SCHEMA)
 
     def __enter__(self) -> PredictionLog:
         return self

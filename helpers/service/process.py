@@ -102,12 +102,17 @@ def _listening_url(server: Server, timeout: float = 30.0) -> str:
         match = LISTENING.search(server.log_path.read_text(errors="replace"))
         if match:
             return match.group(1)
-        if server.process.poll() is not None:
-            raise ServerStartError(f"the server exited with code {server.process.returncode}:\n"
-                                   f"{server.log_tail()}")
+        _fail_if_exited(server)
         time.sleep(0.05)
     raise ServerStartError(f"the server did not listen within {timeout:.0f} s:\n"
                            f"{server.log_tail()}")
+
+
+def _fail_if_exited(server: Server) -> None:
+    """Raise `ServerStartError` with the end of the log if the server process has exited."""
+    if server.process.poll() is not None:
+        raise ServerStartError(f"the server exited with code {server.process.returncode}:\n"
+                               f"{server.log_tail()}")
 
 
 def wait_ready(server: Server, timeout: float = 60.0) -> dict:
@@ -115,11 +120,7 @@ def wait_ready(server: Server, timeout: float = 60.0) -> dict:
     deadline = time.monotonic() + timeout
     with httpx.Client(base_url=server.url, timeout=2.0) as client:
         while time.monotonic() < deadline:
-            if server.process.poll() is not None:
-                raise ServerStartError(
-                    f"the server exited with code {server.process.returncode}:\n"
-                    f"{server.log_tail()}"
-                )
+            _fail_if_exited(server)
             try:
                 answer = client.get("/ready")
             except httpx.TransportError:
