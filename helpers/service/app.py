@@ -13,9 +13,11 @@ from typing import Any, Literal
 import numpy as np
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 
+from helpers.service.metrics import RequestMetrics, request_histogram
 from helpers.service.schemas import (
     BatchingConfig,
     BatchPrediction,
@@ -50,6 +52,8 @@ def create_app(settings: ServiceSettings | None = None, registry: Any = None) ->
     app = FastAPI(title="ML in Production: model service", version="1.0", lifespan=lifespan)
     app.state.service = state
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    metrics = CollectorRegistry()
+    app.add_middleware(RequestMetrics, histogram=request_histogram(metrics))  # outermost: 413s too
     _add_error_handlers(app)
     auth = [Depends(api_key_dependency(settings.api_key))]
 
@@ -66,6 +70,11 @@ def create_app(settings: ServiceSettings | None = None, registry: Any = None) ->
     def health() -> dict[str, str]:
         """Liveness: the process answers (orchestrators restart it when this fails)."""
         return {"status": "ok"}
+
+    @app.get("/metrics")
+    def prometheus_metrics() -> Response:
+        """Request latency and counts in Prometheus' text format (no inputs, no API key)."""
+        return Response(generate_latest(metrics), media_type=CONTENT_TYPE_LATEST)
 
     @app.get("/ready")
     def ready() -> JSONResponse:

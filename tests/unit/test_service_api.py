@@ -5,6 +5,7 @@ import warnings
 
 import numpy as np
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -214,3 +215,35 @@ def test_settings_come_from_the_environment_and_are_checked(tmp_path):
         ServiceSettings.from_env({**env, "SERVING_API_KEY": "short"})
     with pytest.raises(SettingsError, match="not a valid float"):
         ServiceSettings.from_env({**env, "SERVING_BATCH_WINDOW_MS": "fast"})
+
+
+def request_counts(test_client):
+    """(route, status) -> request count, read from /metrics as Prometheus would."""
+    answer = test_client.get("/metrics")
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("text/plain")
+    counts = {}
+    for family in text_string_to_metric_families(answer.text):
+        for sample in family.samples:
+            if sample.name == "serving_request_seconds_count":
+                counts[(sample.labels["route"], sample.labels["status"])] = sample.value
+    return counts
+
+
+def test_metrics_count_requests_by_route_and_status(client, wdbc):
+    for _ in range(3):
+        assert client.post("/predict", json={"features": row(wdbc)}, headers=HEADERS).is_success
+    client.post("/predict", json={"features": [1.0]}, headers=HEADERS)  # 422
+    client.post("/predict", json={"features": row(wdbc)})  # 401: no key
+    client.get("/no/such/path")
+    counts = request_counts(client)
+    assert counts[("/predict", "200")] == 3
+    assert counts[("/predict", "422")] == 1
+    assert counts[("/predict", "401")] == 1
+    assert counts[("other", "404")] == 1
+
+
+def test_metrics_count_bodies_refused_as_too_large(client):
+    answer = client.post("/predict/batch", content=b"x" * 30_000, headers=HEADERS)
+    assert answer.status_code == 413
+    assert request_counts(client)[("/predict/batch", "413")] == 1
