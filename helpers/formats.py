@@ -220,17 +220,24 @@ def max_abs_diff(a: Any, b: Any) -> float:
 # --- the three subjects ------------------------------------------------------------------------
 
 
+def generic_formats(obj: Any, prefix: str) -> list[Format]:
+    """pickle (protocol 5 and the default) and joblib (plain, compressed) for any object."""
+    return [
+        Format("pickle p5", f"{prefix}_p5.pkl", lambda p: pickle_save(obj, p, 5), pickle_load),
+        Format(DEFAULT_PICKLE, f"{prefix}_default.pkl",
+               lambda p: pickle_save(obj, p), pickle_load),
+        Format("joblib", f"{prefix}.joblib", lambda p: joblib_save(obj, p), joblib_load),
+        Format("joblib compress=3", f"{prefix}_z3.joblib", lambda p: joblib_save(obj, p, 3),
+               joblib_load),
+    ]
+
+
 def sklearn_formats(model: Any, features: np.ndarray) -> list[Format]:
     """pickle (default protocol and 5), joblib (plain, compressed), skops and ONNX."""
     from helpers import artifacts
 
     return [
-        Format("pickle p5", "sk_p5.pkl", lambda p: pickle_save(model, p, 5), pickle_load),
-        Format(DEFAULT_PICKLE, "sk_default.pkl",
-               lambda p: pickle_save(model, p), pickle_load),
-        Format("joblib", "sk.joblib", lambda p: joblib_save(model, p), joblib_load),
-        Format("joblib compress=3", "sk_z3.joblib", lambda p: joblib_save(model, p, 3),
-               joblib_load),
+        *generic_formats(model, "sk"),
         Format("skops", "sk.skops", lambda p: artifacts.save_skops(model, p), artifacts.load_skops),
         Format("onnx", "sk.onnx",
                lambda p: artifacts.atomic_write_bytes(p, sklearn_to_onnx(model, features)),
@@ -268,12 +275,7 @@ def array_formats(array: np.ndarray) -> list[Format]:
     """pickle, joblib (plain, compressed, mmap) and HDF5 (contiguous, gzip, lzf) for one array."""
     chunk = HDF5_CHUNK_ROWS
     return [
-        Format("pickle p5", "arr_p5.pkl", lambda p: pickle_save(array, p, 5), pickle_load),
-        Format(DEFAULT_PICKLE, "arr_default.pkl",
-               lambda p: pickle_save(array, p), pickle_load),
-        Format("joblib", "arr.joblib", lambda p: joblib_save(array, p), joblib_load),
-        Format("joblib compress=3", "arr_z3.joblib", lambda p: joblib_save(array, p, 3),
-               joblib_load),
+        *generic_formats(array, "arr"),
         Format("joblib mmap_mode='r'", "arr_mmap.joblib", lambda p: joblib_save(array, p),
                lambda p: joblib_load(p, mmap_mode="r")),
         Format("hdf5 contiguous", "arr.h5", lambda p: hdf5_save_array(array, p), hdf5_load_array),

@@ -25,16 +25,18 @@ async def submit_all(batcher, rows):
     return await asyncio.gather(*(batcher.submit(np.array([[value]])) for value in rows))
 
 
+async def submit_then_close(batcher, rows):
+    """Submit every row at once, wait for all answers, then close the batcher."""
+    answers = await submit_all(batcher, rows)
+    await batcher.close()
+    return answers
+
+
 def test_requests_in_one_window_share_one_model_call():
     model = Recorder()
     batcher = MicroBatcher(model, window_ms=50, max_batch=64)
 
-    async def scenario():
-        answers = await submit_all(batcher, range(10))
-        await batcher.close()
-        return answers
-
-    answers = asyncio.run(scenario())
+    answers = asyncio.run(submit_then_close(batcher, range(10)))
     assert model.sizes == [10]
     assert [float(a[0, 0]) for a in answers] == [2.0 * v for v in range(10)]
     assert batcher.stats.calls == 1 and batcher.stats.mean_batch == 10
@@ -44,12 +46,7 @@ def test_max_batch_caps_the_rows_per_call():
     model = Recorder()
     batcher = MicroBatcher(model, window_ms=50, max_batch=4)
 
-    async def scenario():
-        answers = await submit_all(batcher, range(10))
-        await batcher.close()
-        return answers
-
-    answers = asyncio.run(scenario())
+    answers = asyncio.run(submit_then_close(batcher, range(10)))
     assert max(model.sizes) <= 4 and sum(model.sizes) == 10
     assert [float(a[0, 0]) for a in answers] == [2.0 * v for v in range(10)]
 
