@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb solutions/*.ipynb))
 PYTEST_WORKERS ?= 2
 
-.PHONY: course test setup lint labs notebooks lock clean
+.PHONY: course test setup browser lint labs notebooks lock clean
 
 # Jupyter refuses to start as root unless told to; containers and CI machines often are root.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
@@ -16,7 +16,7 @@ ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 course: setup  ## install everything, then open the course in JupyterLab
 	$(VENV)/bin/jupyter lab $(ALLOW_ROOT) $(LAB_ARGS)
 
-test: setup lint  ## install everything, then run the whole test suite
+test: setup browser lint  ## install everything, then run the whole test suite
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup --durations=10 \
 	    --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
 	    notebooks solutions tests $(PYTEST_ARGS)
@@ -33,6 +33,21 @@ $(STAMP): requirements.txt pyproject.toml
 	$(PY) -m pip install -q --no-deps --no-build-isolation -e . >> $(VENV)/install.log 2>&1 \
 	    || { cat $(VENV)/install.log; exit 1; }
 	touch $(STAMP)
+
+# The real-browser test drives Debian's chromium through Playwright (a browser download does not
+# work offline). As root on Debian/Ubuntu it is installed here; elsewhere install it yourself.
+browser:  ## Debian's chromium for tests/test_browser_labeling.py
+	@if [ ! -x /usr/bin/chromium ]; then \
+	    if [ "$$(id -u)" = 0 ] && command -v apt-get > /dev/null; then \
+	        echo "Installing Debian's chromium for the browser test (apt-get)..."; \
+	        { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } \
+	            > /tmp/ml-in-production-apt.log 2>&1 \
+	            || { cat /tmp/ml-in-production-apt.log; exit 1; }; \
+	    else \
+	        echo "No /usr/bin/chromium: the browser test will be skipped."; \
+	        echo "Install Debian's chromium package (sudo apt-get install chromium) to run it."; \
+	    fi; \
+	fi
 
 lint: setup  ## ruff on code and notebooks (natively), spelling, notebook hygiene
 	$(VENV)/bin/ruff check .

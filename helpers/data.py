@@ -80,3 +80,35 @@ def read_wdbc(path: str | Path) -> tuple[pd.DataFrame, pd.Series]:
 def load_wdbc(root: Path | None = None) -> tuple[pd.DataFrame, pd.Series]:
     """Breast-cancer diagnosis data (verified): 30 numeric features, 0/1 ``malignant``."""
     return read_wdbc(verified_path(WDBC, root))
+
+
+SENTIMENT = {
+    "amazon": "sentiment/amazon_cells_labelled.txt",
+    "yelp": "sentiment/yelp_labelled.txt",
+}
+
+
+def read_sentences(path: str | Path, source: str) -> pd.DataFrame:
+    """Rows ``text``, ``label`` (0/1), ``source`` from a ``sentence<TAB>label`` file."""
+    rows = []
+    lines = Path(path).read_text(encoding="utf-8").split("\n")
+    for number, line in enumerate(lines, start=1):
+        line = line.removesuffix("\r")
+        if not line:
+            continue
+        # Split on the last tab only: no csv quoting, so quotes in a sentence stay as written.
+        text, tab, label = line.rpartition("\t")
+        if not tab or not text or label not in ("0", "1"):
+            raise ValueError(
+                f"{path}, line {number}: expected 'sentence<TAB>0' or 'sentence<TAB>1', "
+                f"found {line[:60]!r}"
+            )
+        rows.append((text, int(label), source))
+    return pd.DataFrame(rows, columns=["text", "label", "source"])
+
+
+def load_sentences(root: Path | None = None) -> pd.DataFrame:
+    """Amazon then Yelp review sentences (verified): ``text``, 0/1 ``label``, ``source``."""
+    frames = [read_sentences(verified_path(relative, root), source)
+              for source, relative in SENTIMENT.items()]
+    return pd.concat(frames, ignore_index=True)
