@@ -1,8 +1,8 @@
 """The serving load benchmark: locust at 1, 8 and 64 clients against three serving modes.
 
 Modes: (a) one model call per request, (b) dynamic micro-batching, (c) the ONNX Runtime
-backend (one call per request). Each mode is one real headless locust process against a
-real uvicorn server, with a stage per number of clients; locust's statistics of each stage
+backend (one call per request). One real headless locust process runs a stage for each mode
+and number of clients against a real uvicorn server; locust's statistics of each stage
 (written as CSV by the locustfile) give latency percentiles and throughput.
 
 ``python -m helpers.service.bench`` trains a forest, registers it in a temporary registry,
@@ -78,22 +78,41 @@ def _number(text: str) -> float:
     return float("nan") if text.strip() in ("", "N/A") else float(text)
 
 
-def run_locust(url: str, api_key: str, mode: Mode, users: Iterable[int], seconds: float,
+def plan_stages(modes: Iterable[Mode], users: Iterable[int]) -> list[dict]:
+    """Every mode at every client count, in order: the stages of one locust run.
+
+    Between two modes comes a stage with no clients (users 0, not reported): the requests
+    still in flight finish before the next mode's first stage starts measuring.
+    """
+    stages: list[dict] = []
+    for mode in modes:
+        if stages:
+            stages.append({**stages[-1], "users": 0})
+        stages += [{"mode": mode.name, "path": mode.path, "window_ms": mode.window_ms,
+                    "users": n} for n in sorted(users)]
+    return stages
+
+
+def run_locust(url: str, api_key: str, stages: list[dict], seconds: float, max_batch: int,
                rows_file: Path, workdir: Path) -> list[LoadResult]:
-    """One headless locust process against `url`: a stage per client count; parse its CSV."""
-    users = list(users)
-    out = workdir / f"{mode.name.replace(' ', '_')}.csv"
+    """One headless locust process against `url` that runs all `stages`; parse its CSV."""
+    out, plan = workdir / "stages.csv", workdir / "plan.json"
+    plan.write_text(json.dumps({"stages": stages, "seconds": seconds, "max_batch": max_batch,
+                                "api_key": api_key, "rows": str(rows_file), "out": str(out)}))
     command = [sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless",
                "--host", url, "--only-summary", "--loglevel", "ERROR", "--stop-timeout", "5"]
-    env = {**os.environ, "BENCH_PATH": mode.path, "BENCH_API_KEY": api_key,
-           "BENCH_ROWS": str(rows_file), "BENCH_USERS": ",".join(map(str, users)),
-           "BENCH_SECONDS": str(seconds), "BENCH_OUT": str(out)}
-    timeout = seconds * len(users) + 60
+    env = {**os.environ, "BENCH_PLAN": str(plan)}
+    timeout = (seconds + 1) * len(stages) + 60
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=timeout)
     if done.returncode not in (0, 1) or not out.exists():  # 1: some requests failed
         raise RuntimeError(f"locust failed ({done.returncode}): {done.stderr[-2000:]}")
-    return [LoadResult(mode.name, int(row.pop("users")), int(row.pop("requests")),
-                       int(row.pop("failures")), **row) for row in parse_stages(out)]
+    return [_result(stages[int(row.pop("stage"))]["mode"], row) for row in parse_stages(out)]
+
+
+def _result(mode: str, row: dict[str, float]) -> LoadResult:
+    """A parsed CSV row of one stage as a `LoadResult`."""
+    return LoadResult(mode, int(row.pop("users")), int(row.pop("requests")),
+                      int(row.pop("failures")), **row)
 
 
 def set_batching(server: process.Server, api_key: str, window_ms: float, max_batch: int) -> None:
@@ -105,20 +124,17 @@ def set_batching(server: process.Server, api_key: str, window_ms: float, max_bat
 
 def benchmark(server: process.Server, api_key: str, rows: np.ndarray,
               users: Iterable[int] = USERS, seconds: float = 2.0,
-              modes: list[Mode] | None = None, max_batch: int = 64,
-              progress: Callable[[str], None] | None = None) -> list[LoadResult]:
-    """Every mode at every client count: one locust process per mode, run one after another."""
-    results = []
+              modes: list[Mode] | None = None, max_batch: int = 64) -> list[LoadResult]:
+    """Every mode at every client count, in one locust process; batching is off afterwards."""
+    stages = plan_stages(modes or default_modes(), users)
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         rows_file = Path(tmp) / "rows.json"
         rows_file.write_text(json.dumps(np.asarray(rows).tolist()))
-        for mode in modes or default_modes():
-            set_batching(server, api_key, mode.window_ms, max_batch)
-            results += run_locust(server.url, api_key, mode, users, seconds, rows_file, Path(tmp))
-            if progress:
-                progress(mode.name)
-    set_batching(server, api_key, 0.0, max_batch)
-    return results
+        try:
+            return run_locust(server.url, api_key, stages, seconds, max_batch, rows_file,
+                              Path(tmp))
+        finally:
+            set_batching(server, api_key, 0.0, max_batch)
 
 
 def in_process_rows_per_second(predict: Callable[[np.ndarray], np.ndarray], rows: np.ndarray,
@@ -166,8 +182,7 @@ def main(argv: list[str] | None = None) -> int:
         settings = ServiceSettings(registry=Path(root), model="wdbc-forest", api_key=key)
         with process.serve(settings.to_env(), timeout=180) as server:
             results = benchmark(server, key, x, args.users, args.seconds,
-                                default_modes(args.window_ms), args.max_batch,
-                                progress=lambda text: print("done:", text, file=sys.stderr))
+                                default_modes(args.window_ms), args.max_batch)
     print(f"{'mode':22s} {'users':>5s} {'requests':>8s} {'failed':>6s} {'p50 ms':>7s} "
           f"{'p95 ms':>7s} {'p99 ms':>7s} {'req/s':>7s}")
     for r in results:

@@ -1,12 +1,16 @@
 """The simulated clients of the load benchmark; locust loads this file (``locust -f``).
 
 Each client is a closed loop: it sends a prediction request, waits for the answer, and sends
-the next one at once, so N clients keep at most N requests in flight. One locust process runs
-several stages (1, 8, 64 clients, say) one after another: `StagedLoad` changes the number of
-clients, resets locust's statistics at each stage start, and writes each stage's figures
-(percentiles from locust's own statistics) as one CSV row. Settings come from environment
-variables set by `helpers.service.bench`. Importing this module imports locust, which patches
-the standard library for gevent: only locust itself should import it.
+the next one at once, so N clients keep at most N requests in flight. One locust process
+runs every stage of the benchmark one after another (each serving mode at 1, 8 and 64
+clients, say): `StagedLoad` switches the server's mode through its admin route when the mode
+changes, sets the number of clients (0 between two modes, to let requests in flight finish),
+resets locust's statistics and writes each stage's figures (percentiles from locust's own
+statistics) as one CSV row. Locust calls `tick` once a second, so a stage lasts a whole
+number of seconds. One process instead of one per mode saves locust's start-up (about 4 s
+each). The plan comes from the JSON file named by BENCH_PLAN, written by
+`helpers.service.bench`. Importing this module imports locust, which patches the standard
+library for gevent: only locust itself should import it.
 """
 
 from __future__ import annotations
@@ -16,62 +20,80 @@ import itertools
 import json
 import os
 import time
+import urllib.request
 from pathlib import Path
 
 from locust import FastHttpUser, LoadTestShape, constant, task
 
-FIELDS = ("users", "requests", "failures", "p50_ms", "p95_ms", "p99_ms", "rps")
+FIELDS = ("stage", "users", "requests", "failures", "p50_ms", "p95_ms", "p99_ms", "rps")
+PLAN = json.loads(Path(os.environ["BENCH_PLAN"]).read_text())
+CURRENT = {"path": PLAN["stages"][0]["path"]}  # the route every client calls right now
 
 
 class PredictClient(FastHttpUser):
-    """One client posting rows of the data set to the prediction route, one after another."""
+    """One client posting rows of the data set to the current route, one after another."""
 
     wait_time = constant(0)
 
     def on_start(self) -> None:
-        rows = json.loads(Path(os.environ["BENCH_ROWS"]).read_text())
+        rows = json.loads(Path(PLAN["rows"]).read_text())
         self.bodies = itertools.cycle([{"features": row} for row in rows])
-        self.path = os.environ["BENCH_PATH"]
-        self.headers = {"X-API-Key": os.environ["BENCH_API_KEY"]}
+        self.headers = {"X-API-Key": PLAN["api_key"]}
 
     @task
     def predict(self) -> None:
-        self.client.post(self.path, json=next(self.bodies), headers=self.headers, name="predict")
+        self.client.post(CURRENT["path"], json=next(self.bodies), headers=self.headers,
+                         name="predict")
 
 
 class StagedLoad(LoadTestShape):
-    """Stages of BENCH_SECONDS each, with the client counts in BENCH_USERS (e.g. "1,8,64")."""
+    """Stages of PLAN["seconds"] each, in the order of PLAN["stages"]."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.users = [int(n) for n in os.environ["BENCH_USERS"].split(",")]
-        self.seconds = float(os.environ["BENCH_SECONDS"])
-        self.out = Path(os.environ["BENCH_OUT"])
+        self.stages = PLAN["stages"]
+        self.seconds = float(PLAN["seconds"])
+        self.out = Path(PLAN["out"])
         self.stage, self.stage_start, self.rows = -1, 0.0, []
 
     def tick(self) -> tuple[int, float] | None:
         stage = int(self.get_run_time() // self.seconds)
         if stage != self.stage:
             self._close_stage()
-            if stage >= len(self.users):
+            if stage >= len(self.stages):
                 self._write()
                 return None
+            self._configure(stage)
             self.stage, self.stage_start = stage, time.monotonic()
             self.runner.environment.stats.reset_all()
-        users = self.users[self.stage]
-        return users, float(users * 100)
+        users = self.stages[self.stage]["users"]
+        return users, float(max(users, 1) * 100)
+
+    def _configure(self, stage: int) -> None:
+        """Point clients at the stage's route; switch batching when the mode changes."""
+        new = self.stages[stage]
+        old = self.stages[self.stage] if self.stage >= 0 else None
+        CURRENT["path"] = new["path"]
+        if old is None or old["window_ms"] != new["window_ms"]:
+            body = json.dumps({"window_ms": new["window_ms"], "max_batch": PLAN["max_batch"]})
+            request = urllib.request.Request(
+                self.runner.environment.host.rstrip("/") + "/admin/batching",
+                data=body.encode(), method="PUT",
+                headers={"X-API-Key": PLAN["api_key"], "Content-Type": "application/json"})
+            with urllib.request.urlopen(request, timeout=10) as answer:
+                answer.read()
 
     def _close_stage(self) -> None:
         """Record the finished stage's figures from locust's statistics."""
-        if self.stage < 0:
+        if self.stage < 0 or self.stages[self.stage]["users"] == 0:
             return
         total = self.runner.environment.stats.total
         elapsed = time.monotonic() - self.stage_start
         percentile = total.get_response_time_percentile
         done = total.num_requests > 0
         self.rows.append({
-            "users": self.users[self.stage], "requests": total.num_requests,
-            "failures": total.num_failures,
+            "stage": self.stage, "users": self.stages[self.stage]["users"],
+            "requests": total.num_requests, "failures": total.num_failures,
             "p50_ms": percentile(0.5) if done else "N/A",
             "p95_ms": percentile(0.95) if done else "N/A",
             "p99_ms": percentile(0.99) if done else "N/A",
