@@ -10,7 +10,7 @@ Modules, by the chapter that introduces them:
 2. Model storage: ``artifacts`` (atomic writes, verified loading), ``formats``, ``registry``.
 3. Serving: ``service`` (FastAPI app, micro-batching, backends, uvicorn process, benchmark).
 5. Drift and monitoring: ``drift``, ``drift_report``, ``stream``, ``monitoring``,
-   ``quality``, ``predlog``, ``fairness``, ``retrain``.
+   ``quality``, ``predlog``, ``model_metrics``, ``prometheus``, ``fairness``, ``retrain``.
 10. Human in the loop: ``labelstore``, ``labeling``, ``annotators``, ``deferral``.
 
 Shared: ``sqlitedb`` (opening the sqlite stores), ``checks`` (lab self-checks).

@@ -71,3 +71,17 @@ def score(alerts: Sequence[bool], truth: Sequence[bool]) -> Score:
     )
     delay = None if first is None else first - start
     return Score(_share(hits), _share(false), delay)
+
+
+def performance_alarms(
+    scores: Sequence[float], baseline: float, tolerance: float, label_lag: int = 0
+) -> list[bool]:
+    """Alarm at window i when window i - `label_lag` scored below `baseline - tolerance`.
+
+    Labels arrive late: the score of a window is known only `label_lag` windows after it was
+    served, so the first `label_lag` windows can never alarm.
+    """
+    if label_lag < 0:
+        raise ValueError(f"label_lag counts windows and cannot be negative, got {label_lag}")
+    known = [score < baseline - tolerance for score in scores]
+    return ([False] * label_lag + known)[: len(scores)]

@@ -37,3 +37,12 @@ def test_job_finds_a_sudden_shift_at_once_and_stays_quiet_without_drift():
     assert result.delay == 0 and result.detection_rate == 1.0 and result.false_alarm_rate == 0.0
     quiet = stream.simulate_stream(features, target, stream.Scenario(), 10, 300, seed=0)
     assert not any(monitoring.window_alarms(quiet, features))
+
+
+def test_performance_alarms_wait_for_late_labels():
+    scores = [0.95, 0.94, 0.60, 0.58, 0.96]
+    assert monitoring.performance_alarms(scores, 0.95, 0.05) == [False, False, True, True, False]
+    late = monitoring.performance_alarms(scores, 0.95, 0.05, label_lag=2)
+    assert late == [False, False, False, False, True]
+    with pytest.raises(ValueError, match="cannot be negative"):
+        monitoring.performance_alarms(scores, 0.95, 0.05, label_lag=-1)
