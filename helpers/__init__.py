@@ -11,6 +11,7 @@ Modules, by the chapter that introduces them:
 3. Serving: ``service`` (FastAPI app, micro-batching, backends, uvicorn process, benchmark).
 5. Drift and monitoring: ``drift``, ``drift_report``, ``stream``, ``monitoring``,
    ``quality``, ``predlog``, ``model_metrics``, ``prometheus``, ``fairness``, ``retrain``.
+6. Active learning: ``active`` (query strategies on scikit-activeml, learning curves, savings).
 10. Human in the loop: ``labelstore``, ``labeling``, ``annotators``, ``deferral``.
 
 Shared: ``sqlitedb`` (opening the sqlite stores), ``checks`` (lab self-checks).
