@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import io
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -94,8 +95,17 @@ def render_item(payload: Any) -> widgets.Widget:
     return widgets.HTML(f"<p style='font-size:1.1em'>{html.escape(str(payload))}</p>")
 
 
+def css_class(name: str) -> str:
+    """A stable CSS class for a label's button (browser tests and styles find it by this)."""
+    return "mlprod-label-" + re.sub(r"[^A-Za-z0-9_-]", "-", name)
+
+
 class LabelingWidget:
-    """Buttons and displays around a `LabelingSession`; errors show as messages, never raise."""
+    """Buttons and displays around a `LabelingSession`; errors show as messages, never raise.
+
+    Every part carries a stable CSS class (`mlprod-labeling`, `css_class(label)`, `mlprod-skip`,
+    `mlprod-undo`, `mlprod-progress`, `mlprod-message`) so a browser test can find it.
+    """
 
     def __init__(self, session: LabelingSession,
                  render: Callable[[Any], widgets.Widget] = render_item) -> None:
@@ -106,12 +116,19 @@ class LabelingWidget:
         self.progress = widgets.IntProgress(min=0, max=len(session.items), description="done")
         self.item_box, self.suggestion, self.message = widgets.Box(), widgets.HTML(), widgets.HTML()
         for name, button in self.buttons.items():
+            button.add_class(css_class(name))
+        self.skip_button.add_class("mlprod-skip")
+        self.undo_button.add_class("mlprod-undo")
+        self.progress.add_class("mlprod-progress")
+        self.message.add_class("mlprod-message")
+        for name, button in self.buttons.items():
             button.on_click(lambda _, name=name: self._act(lambda: session.label(name)))
         self.skip_button.on_click(lambda _: self._act(session.skip))
         self.undo_button.on_click(lambda _: self._act(session.undo))
         controls = widgets.HBox([*self.buttons.values(), self.skip_button, self.undo_button])
         self.box = widgets.VBox([self.progress, self.item_box, self.suggestion, controls,
                                  self.message])
+        self.box.add_class("mlprod-labeling")
         self.refresh()
 
     def _act(self, action: Callable[[], Any]) -> None:

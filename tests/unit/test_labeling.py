@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from helpers.labeling import LabelingSession, LabelingWidget, QueueEmpty
+from helpers.labeling import LabelingSession, LabelingWidget, QueueEmpty, css_class
 from helpers.labelstore import LabelStore
 
 ITEMS = {"i1": "great course", "i2": np.eye(8), "i3": "too slow"}
@@ -62,3 +62,13 @@ def test_suggestion_and_image_items_are_shown(store):
 def test_a_session_needs_labels(store):
     with pytest.raises(ValueError, match="at least one label"):
         LabelingSession(ITEMS, [], store)
+
+
+def test_parts_carry_stable_css_classes_for_browser_tests(store):
+    tool = LabelingWidget(LabelingSession(ITEMS, ["good", "not sure?"], store))
+    assert "mlprod-labeling" in tool.box._dom_classes
+    assert tool.buttons["good"]._dom_classes == ("mlprod-label-good",)
+    assert tool.buttons["not sure?"]._dom_classes == ("mlprod-label-not-sure-",)
+    assert css_class("7") == "mlprod-label-7"
+    assert "mlprod-skip" in tool.skip_button._dom_classes
+    assert "mlprod-undo" in tool.undo_button._dom_classes
