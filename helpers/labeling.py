@@ -110,9 +110,13 @@ class LabelingWidget:
     def __init__(self, session: LabelingSession,
                  render: Callable[[Any], widgets.Widget] = render_item) -> None:
         self.session, self.render = session, render
-        self.buttons = {name: widgets.Button(description=name) for name in session.labels}
-        self.skip_button = widgets.Button(description="skip", icon="forward")
-        self.undo_button = widgets.Button(description="undo", icon="undo")
+        fit = {"width": "auto", "min_width": "3em"}  # as wide as the text: nothing cut off
+        self.buttons = {name: widgets.Button(description=name, layout=widgets.Layout(**fit))
+                        for name in session.labels}
+        self.skip_button = widgets.Button(description="skip", icon="forward",
+                                          layout=widgets.Layout(**fit))
+        self.undo_button = widgets.Button(description="undo", icon="undo",
+                                          layout=widgets.Layout(**fit))
         self.progress = widgets.IntProgress(min=0, max=len(session.items), description="done")
         self.item_box, self.suggestion, self.message = widgets.Box(), widgets.HTML(), widgets.HTML()
         for name, button in self.buttons.items():
