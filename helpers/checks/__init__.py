@@ -17,8 +17,15 @@ def require(condition: bool, exercise: int, problem: str, hint: str) -> None:
         raise CheckFailed(exercise, problem, hint)
 
 
-def passed(exercise: int, detail: str) -> str:
+class Passed(str):
+    """A pass message that a notebook does not echo: `passed` has printed it already."""
+
+    def _ipython_display_(self) -> None:
+        """Show nothing as the cell's result (the message was printed once)."""
+
+
+def passed(exercise: int, detail: str) -> Passed:
     """Print and return the pass message of an exercise."""
-    message = f"Exercise {exercise} passed: {detail}"
+    message = Passed(f"Exercise {exercise} passed: {detail}")
     print(message)
     return message
