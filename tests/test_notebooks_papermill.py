@@ -2,6 +2,7 @@
 
 import contextlib
 import json
+import re
 from pathlib import Path
 
 import nbformat
@@ -14,14 +15,25 @@ NOTEBOOKS = sorted([*ROOT.glob("notebooks/*.ipynb"), *ROOT.glob("solutions/*.ipy
 SMOKE = json.loads((ROOT / "tests" / "smoke_parameters.json").read_text())
 
 
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
 def unexpected_errors(notebook: nbformat.NotebookNode) -> list[str]:
-    """Errors outside cells tagged ``raises-exception`` (papermill flags those too)."""
+    """Errors outside cells tagged ``raises-exception`` (papermill flags those too).
+
+    Each names the cell by its execution count and first line (papermill inserts cells of its
+    own, so positions shift) and quotes the traceback's last frame: an ``assert`` without a
+    message is then still recognisable.
+    """
     found = []
-    for index, cell in enumerate(notebook.cells):
+    for cell in notebook.cells:
         tagged = "raises-exception" in cell.get("metadata", {}).get("tags", [])
         for output in cell.get("outputs", []):
             if output.output_type == "error" and not tagged:
-                found.append(f"cell {index}: {output.ename}: {output.evalue}")
+                frame = ANSI.sub("", "\n".join(output.traceback[-2:-1] or [""])).strip()
+                first = cell.source.splitlines()[0] if cell.source else ""
+                found.append(f"In [{cell.execution_count}] {first!r}: {output.ename}: "
+                             f"{output.evalue}\n{frame[-600:]}")
     return found
 
 
