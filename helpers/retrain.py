@@ -1,8 +1,9 @@
 """Champion/challenger: promote a retrained model only when it beats the champion (Chapter 5).
 
-The caller trains the challenger on recent data; this module judges it on a *fresh* window
-that neither model was trained on, registers it with the decision and its reason, and moves
-the `champion` alias only when the challenger is better.
+The caller first checks its training windows (`check_training_data`: a challenger trained on
+a broken feed learns the breakage), trains the challenger on recent data, and `challenge` judges
+it on a *fresh* window that neither model was trained on, registers it with the decision and
+its reason, and moves the `champion` alias only when the challenger is better.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 import numpy as np
 from sklearn.metrics import accuracy_score
 
+from helpers.quality import Expectations
 from helpers.registry import Registry
 
 Metric = Callable[[np.ndarray, np.ndarray], float]
@@ -29,6 +31,25 @@ class Decision:
     champion_score: float
     challenger_score: float
     reason: str
+
+
+class TrainingDataRejected(ValueError):
+    """Training data failed the data-quality checks; its violations are in `.violations`."""
+
+    def __init__(self, violations: list) -> None:
+        self.violations = violations
+        listed = "; ".join(str(v) for v in violations)
+        super().__init__(
+            f"refusing to train a challenger: the training data fails {len(violations)} "
+            f"data-quality check(s): {listed}. Fix the feed or leave the broken windows out of "
+            "the training set, then retrain; the champion keeps serving meanwhile.")
+
+
+def check_training_data(expectations: Expectations, features: Any) -> None:
+    """Raise `TrainingDataRejected` when `features` break the reference's expectations."""
+    violations = expectations.check(features)
+    if violations:
+        raise TrainingDataRejected(violations)
 
 
 def challenge(

@@ -1,9 +1,11 @@
 import numpy as np
+import pandas as pd
 import pytest
 from mlflow.tracking import MlflowClient
 from sklearn.linear_model import LogisticRegression
 
 from helpers import retrain
+from helpers.quality import Expectations
 from helpers.registry import Registry
 
 NAME = "diagnosis"
@@ -48,3 +50,16 @@ def test_a_worse_challenger_is_registered_but_not_promoted(registry):
     assert not decision.promoted and "champion kept" in decision.reason
     assert registry.info(NAME, "champion").version == 1
     assert registry.info(NAME, "challenger").version == 2
+
+
+def test_training_data_that_fails_quality_checks_is_refused_with_the_reason():
+    features = pd.DataFrame(data(flip=False, seed=0)[0], columns=["a", "b", "c"])
+    expectations = Expectations.learn(features)
+    retrain.check_training_data(expectations, features.iloc[:100])  # clean: no error
+    broken = features.iloc[:100].copy()
+    broken.loc[broken.index[:40], "b"] = np.nan
+    with pytest.raises(retrain.TrainingDataRejected, match=r"1 data-quality check.*b: missing") \
+            as refused:
+        retrain.check_training_data(expectations, broken)
+    assert [(v.column, v.check) for v in refused.value.violations] == [("b", "missing")]
+    assert "leave the broken windows out" in str(refused.value)
