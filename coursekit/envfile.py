@@ -9,7 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from helpers.pins import read_pins
+from helpers.reproducibility.pins import read_pins
 
 PYTHON = "3.11"
 HEADER = """\

@@ -14,7 +14,7 @@ import venv
 from pathlib import Path
 
 from coursekit import envfile
-from helpers.pins import normalize, read_pins
+from helpers.reproducibility.pins import normalize, read_pins
 
 HEADER = """\
 # Lock file: every package the course installs, at an exact version.

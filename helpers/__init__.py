@@ -1,19 +1,34 @@
 """Tested helpers for the ML in Production course.
 
-Import the module you need (``from helpers import repro``). Nothing runs at import time, and
-heavy libraries (torch, MLflow, evidently) are imported only by the functions that use them.
-
-Modules, by the chapter that introduces them:
-
-1. Reproducibility: ``repro`` (seeds, threads), ``fingerprint``, ``hashing``, ``manifest``,
-   ``pins``, ``data``, ``device``, ``training``, ``repro_train``, ``skew``.
-2. Model storage: ``artifacts`` (atomic writes, verified loading), ``formats``, ``registry``.
-3. Serving: ``service`` (FastAPI app, micro-batching, backends, uvicorn process, benchmark).
-5. Drift and monitoring: ``drift``, ``drift_report``, ``stream``, ``monitoring``,
-   ``quality``, ``predlog``, ``model_metrics``, ``prometheus``, ``fairness``, ``retrain``.
-6. Active learning: ``active`` (query strategies on scikit-activeml, learning curves, savings).
-10. Human in the loop: ``labelstore``, ``labeling``, ``annotators``, ``deferral``.
-
-Shared: ``sqlitedb`` (opening the sqlite stores), ``checks`` (lab self-checks).
-
+The tree is the map from chapter to code: each chapter's production concern is one subpackage
+(`CHAPTERS`), and the few modules every chapter uses sit at the top (`SHARED`). Import the
+module you need (``from helpers.storage import registry``). Nothing runs at import time, and
+heavy libraries (torch, MLflow, evidently, dask) are imported only by the code that uses them.
+A test (``tests/repository/test_layout.py``) checks this map against the tree, the lecture
+notebooks and the README.
 """
+
+# chapter number -> (subpackage, chapter title); a chapter not yet written has no subpackage
+CHAPTERS: dict[int, tuple[str, str]] = {
+    1: ("reproducibility", "Reproducibility"),
+    2: ("storage", "Serialization and model storage"),
+    3: ("service", "Serving"),
+    4: ("scaling", "Scaling"),
+    5: ("monitoring", "Drift and monitoring"),
+    6: ("active", "Active learning"),
+    7: ("erroranalysis", "Error analysis"),
+    8: ("behavior", "Invariance and behavioral tests"),
+    9: ("compression", "Compression"),
+    10: ("labeling", "Human in the loop"),
+}
+
+# modules and subpackages that several chapters share
+SHARED: dict[str, str] = {
+    "data": "bundled data sets, verified against their sha256",
+    "hashing": "content hashes of files, arrays and model weights",
+    "repro": "seeds and thread limits",
+    "device": "CUDA when it is there, else the CPU",
+    "timing": "best-of-N wall-clock timing",
+    "sqlitedb": "opening the small sqlite stores",
+    "checks": "the labs' self-checks, one module per chapter",
+}

@@ -9,8 +9,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from helpers import data, hashing, manifest, skew
+from helpers import data, hashing
 from helpers.checks import passed, require
+from helpers.reproducibility import manifest, skew
 
 INPUT_SECTIONS = ("code.", "data.", "environment.", "params.")
 

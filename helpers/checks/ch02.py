@@ -11,8 +11,9 @@ from typing import Any
 
 import numpy as np
 
-from helpers import artifacts, hashing
+from helpers import hashing
 from helpers.checks import passed, require
+from helpers.storage import artifacts
 
 
 def _probe_data() -> tuple[np.ndarray, np.ndarray]:

@@ -7,8 +7,8 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from helpers import drift
 from helpers.checks import passed, require
+from helpers.monitoring import drift
 
 CHECK_WINDOW = 100  # rows per window in the checks' own streams
 CHECK_WINDOWS = 200  # windows per check stream: enough to measure a 5 % rate

@@ -10,8 +10,8 @@ import numpy as np
 from sklearn.metrics import cohen_kappa_score
 
 from helpers.checks import passed, require
-from helpers.deferral import risk_coverage
-from helpers.labelstore import LabelStore
+from helpers.labeling.deferral import risk_coverage
+from helpers.labeling.store import LabelStore
 
 
 def _kappa_cases(seed: int = 10) -> list[tuple[str, np.ndarray, np.ndarray]]:

@@ -151,7 +151,7 @@ def _open_store(settings: ServiceSettings, registry: Any, state: dict[str, Any])
     """Open the registry and load the alias's version (runs in a thread at start-up)."""
     try:
         if registry is None:
-            from helpers.registry import Registry
+            from helpers.storage.registry import Registry
 
             registry = Registry(settings.registry)
         store = ModelStore(registry, settings.model, settings.alias, settings.backend,

@@ -18,7 +18,6 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -26,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from helpers.service import process
+from helpers.timing import best_of
 
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
 USERS = (1, 8, 64)
@@ -140,11 +140,7 @@ def benchmark(server: process.Server, api_key: str, rows: np.ndarray,
 def in_process_rows_per_second(predict: Callable[[np.ndarray], np.ndarray], rows: np.ndarray,
                                repeats: int = 3) -> float:
     """Rows per second when all rows go to the model in one call: the upper limit, no HTTP."""
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        predict(rows)
-        best = min(best, time.perf_counter() - start)
+    best, _ = best_of(lambda: predict(rows), repeats)
     return len(rows) / best
 
 
@@ -165,8 +161,8 @@ def main(argv: list[str] | None = None) -> int:
     from sklearn.ensemble import RandomForestClassifier
 
     from helpers import data, hashing, repro
-    from helpers.registry import Registry
     from helpers.service.settings import ServiceSettings
+    from helpers.storage.registry import Registry
 
     repro.seed_everything(0, threads=1, torch=False)
     features, target = data.load_wdbc()

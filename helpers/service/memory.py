@@ -1,4 +1,4 @@
-"""An in-memory stand-in for `helpers.registry.Registry`, for fast tests and labs.
+"""An in-memory stand-in for `helpers.storage.registry.Registry`, for fast tests and labs.
 
 It offers the methods the service calls (`info`, `load`, `load_onnx`) on fitted models held in
 a dict, so an app can be tried in-process (FastAPI's TestClient) without MLflow.
@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from helpers.registry import ModelVersionInfo
+from helpers.storage.registry import ModelVersionInfo
 
 
 class MemoryRegistry:
@@ -42,7 +42,7 @@ class MemoryRegistry:
         """An onnxruntime session converted on the fly."""
         from onnxruntime import InferenceSession
 
-        from helpers.formats import sklearn_to_onnx
+        from helpers.storage.formats import sklearn_to_onnx
 
         model, info = self.load(name, ref)
         example = np.zeros((1, model.n_features_in_))

@@ -16,7 +16,7 @@ from helpers.service.batching import MicroBatcher
 class Deployed:
     """One loaded model version on one backend, with its batcher."""
 
-    info: Any  # helpers.registry.ModelVersionInfo
+    info: Any  # helpers.storage.registry.ModelVersionInfo
     backend: Backend
     batcher: MicroBatcher
 

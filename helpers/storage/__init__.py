@@ -1,0 +1,5 @@
+"""Chapter 2, serialization and model storage: safe files, formats measured, a model registry.
+
+`artifacts` (atomic writes, recorded sha256, safe loading), `formats` (file formats measured side
+by side), `registry` (an MLflow registry with aliases, promotion and rollback).
+"""
