@@ -40,10 +40,8 @@ class MemoryRegistry:
 
     def load_onnx(self, name: str, ref: int | str) -> tuple[Any, ModelVersionInfo]:
         """An onnxruntime session converted on the fly."""
-        from onnxruntime import InferenceSession
-
-        from helpers.storage.formats import sklearn_to_onnx
+        from helpers.storage import onnx
 
         model, info = self.load(name, ref)
         example = np.zeros((1, model.n_features_in_))
-        return InferenceSession(sklearn_to_onnx(model, example)), info
+        return onnx.session(onnx.export(model, example)), info

@@ -179,14 +179,10 @@ def load_skops(
 
 
 def load_onnx_session(path: str | Path, expected_sha256: str | None = None) -> Any:
-    """An onnxruntime session (CPU) for a verified ONNX file."""
-    import onnxruntime as ort
+    """An ONNX Runtime session (CPU, one thread) for a verified ONNX file."""
+    from helpers.storage import onnx
 
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = 1
-    options.inter_op_num_threads = 1
-    data = read_verified(path, expected_sha256)
-    return ort.InferenceSession(data, options, providers=["CPUExecutionProvider"])
+    return onnx.session(read_verified(path, expected_sha256))
 
 
 # --- a write killed half-way (the notebook and the tests run this for real) -----------------

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from helpers.storage import onnx
 from helpers.timing import best_of
 
 PARITY_TOLERANCE = 1e-5
@@ -153,20 +154,6 @@ def safetensors_load(path: Path) -> dict:
     return load_file(path)
 
 
-def sklearn_to_onnx(model: Any, example: Any) -> bytes:
-    """ONNX bytes of a fitted scikit-learn model; `example` gives the input width (float32)."""
-    from skl2onnx import to_onnx
-
-    rows = np.asarray(example, dtype=np.float32).reshape(-1, np.shape(example)[-1])[:1]
-    return to_onnx(model, rows, options={"zipmap": False}).SerializeToString()
-
-
-def onnx_probabilities(session: Any, features: Any) -> np.ndarray:
-    """Class probabilities from an onnxruntime session made by `sklearn_to_onnx`."""
-    name = session.get_inputs()[0].name
-    return session.run(["probabilities"], {name: np.asarray(features, dtype=np.float32)})[0]
-
-
 # --- measuring ---------------------------------------------------------------------------------
 
 
@@ -231,18 +218,9 @@ def sklearn_formats(model: Any, features: np.ndarray) -> list[Format]:
         *generic_formats(model, "sk"),
         Format("skops", "sk.skops", lambda p: artifacts.save_skops(model, p), artifacts.load_skops),
         Format("onnx", "sk.onnx",
-               lambda p: artifacts.atomic_write_bytes(p, sklearn_to_onnx(model, features)),
-               lambda p: _onnx_session(p), traced=False),
+               lambda p: artifacts.atomic_write_bytes(p, onnx.export(model, features)),
+               lambda p: onnx.session(p), traced=False),
     ]
-
-
-def _onnx_session(path: Path) -> Any:
-    """An onnxruntime session on one thread (no hash check: the benchmark wrote the file)."""
-    import onnxruntime as ort
-
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = 1
-    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
 
 def benchmark_sklearn(
@@ -255,7 +233,7 @@ def benchmark_sklearn(
     def compare(loaded: Any) -> float:
         if hasattr(loaded, "predict_proba"):
             return max_abs_diff(loaded.predict_proba(features), expected)
-        return max_abs_diff(onnx_probabilities(loaded, features), expected)
+        return max_abs_diff(onnx.probabilities(loaded, features), expected)
 
     subject = type(model).__name__
     return [measure(subject, fmt, folder, compare, repeats)

@@ -112,9 +112,9 @@ class Registry:
             folder = Path(tmp) / MODEL_DIR
             artifacts.atomic_write_bytes(folder / SKOPS_FILE, data)
             if onnx_example is not None:
-                from helpers.storage.formats import sklearn_to_onnx
+                from helpers.storage import onnx
 
-                onnx_bytes = sklearn_to_onnx(model, onnx_example)
+                onnx_bytes = onnx.export(model, onnx_example)
                 tags["onnx_sha256"] = artifacts.atomic_write_bytes(folder / ONNX_FILE, onnx_bytes)
             run_id, source = self._log_run(name, folder, metrics, params or {})
         self._ensure_model(name)

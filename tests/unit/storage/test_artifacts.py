@@ -7,9 +7,8 @@ from sklearn.ensemble import RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
 
 from helpers import hashing
-from helpers.storage import artifacts
+from helpers.storage import artifacts, onnx
 from helpers.storage.artifacts import TamperedArtifactError, UntrustedTypesError
-from helpers.storage.formats import sklearn_to_onnx
 
 
 @pytest.fixture(scope="module")
@@ -114,7 +113,7 @@ def test_only_trusted_types_are_loaded(tmp_path, xy):
 def test_onnx_session_from_a_verified_file(tmp_path, xy):
     model = LogisticRegression().fit(*xy)
     path = tmp_path / "model.onnx"
-    artifacts.atomic_write_bytes(path, sklearn_to_onnx(model, xy[0][:1]))
+    artifacts.atomic_write_bytes(path, onnx.export(model, xy[0][:1]))
     artifacts.record_sha256(path)
     session = artifacts.load_onnx_session(path)
     labels, probabilities = session.run(None, {"X": xy[0].astype(np.float32)})
