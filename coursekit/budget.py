@@ -11,10 +11,40 @@ from pathlib import Path
 
 import psutil
 
-# The course's promise per notebook at default parameters. The variables exist so the test
-# suite can prove that an over-budget notebook fails; do not raise them to make CI pass.
-BUDGET_SECONDS = float(os.environ.get("NOTEBOOK_BUDGET_SECONDS", 60))
-BUDGET_BYTES = int(float(os.environ.get("NOTEBOOK_BUDGET_GIB", 1.5)) * 1024**3)
+GIB = 1024**3
+
+
+@dataclass(frozen=True)
+class Budget:
+    """What one notebook may take at its default parameters: wall time and peak memory."""
+
+    seconds: float = 60.0
+    bytes: int = int(1.5 * GIB)
+
+    def __str__(self) -> str:
+        return f"{self.seconds:.0f} s, {self.bytes / GIB:.1f} GiB"
+
+
+# The course's promise: every notebook within DEFAULT, a few stated exceptions (the README says
+# why). Do not raise them to make CI pass; make the default parameters smaller instead.
+DEFAULT = Budget()
+EXCEPTIONS: dict[str, Budget] = {
+    "04_scaling.ipynb": Budget(bytes=2 * GIB),  # Dask workers, torchrun ranks, uvicorn replicas
+    "11_capstone.ipynb": Budget(seconds=90.0, bytes=2 * GIB),  # every chapter in one run
+}
+
+
+def budget_for(notebook: str, env: dict[str, str] | None = None) -> Budget:
+    """The budget of `notebook` (a path or name); NOTEBOOK_BUDGET_SECONDS / _GIB override it.
+
+    The variables exist so the test suite can prove that an over-budget notebook fails.
+    """
+    env = os.environ if env is None else env
+    base = EXCEPTIONS.get(Path(notebook).name, DEFAULT)
+    seconds = float(env.get("NOTEBOOK_BUDGET_SECONDS", base.seconds))
+    size = int(float(env["NOTEBOOK_BUDGET_GIB"]) * GIB) if "NOTEBOOK_BUDGET_GIB" in env \
+        else base.bytes
+    return Budget(seconds, size)
 
 
 def process_memory(process: psutil.Process) -> int:
@@ -78,15 +108,18 @@ class Measurement:
     notebook: str
     seconds: float
     peak_bytes: int
+    budget_seconds: float = DEFAULT.seconds
+    budget_bytes: int = DEFAULT.bytes
 
     @property
     def over_budget(self) -> list[str]:
         """Human-readable reasons this run is over budget (empty when within)."""
         reasons = []
-        if self.seconds > BUDGET_SECONDS:
-            reasons.append(f"{self.seconds:.1f} s > {BUDGET_SECONDS:.0f} s")
-        if self.peak_bytes > BUDGET_BYTES:
-            reasons.append(f"{self.peak_bytes / 2**20:.0f} MiB > {BUDGET_BYTES / 2**20:.0f} MiB")
+        if self.seconds > self.budget_seconds:
+            reasons.append(f"{self.seconds:.1f} s > {self.budget_seconds:.0f} s")
+        if self.peak_bytes > self.budget_bytes:
+            reasons.append(f"{self.peak_bytes / 2**20:.0f} MiB > "
+                           f"{self.budget_bytes / 2**20:.0f} MiB")
         return reasons
 
 
@@ -119,14 +152,15 @@ def load_measurements(folder: Path) -> list[Measurement]:
 def report(measurements: list[Measurement]) -> str:
     """A Markdown table, slowest notebook first, with the budget verdict."""
     lines = [
-        f"Notebook budget: {BUDGET_SECONDS:.0f} s and {BUDGET_BYTES / 2**30:.1f} GiB each "
-        "(kernel + every process it starts).",
+        f"Notebook budget: {DEFAULT} each (kernel + every process it starts), except "
+        + ", ".join(f"{name}: {limit}" for name, limit in EXCEPTIONS.items()) + ".",
         "",
-        "| notebook | seconds | peak MiB | within budget |",
-        "|---|---:|---:|---|",
+        "| notebook | seconds | peak MiB | budget | within budget |",
+        "|---|---:|---:|---|---|",
     ]
     for item in sorted(measurements, key=lambda m: m.seconds, reverse=True):
         verdict = "yes" if not item.over_budget else "NO: " + "; ".join(item.over_budget)
+        limit = Budget(item.budget_seconds, item.budget_bytes)
         lines.append(f"| {item.notebook} | {item.seconds:.1f} | "
-                     f"{item.peak_bytes / 2**20:.0f} | {verdict} |")
+                     f"{item.peak_bytes / 2**20:.0f} | {limit} | {verdict} |")
     return "\n".join(lines) + "\n"

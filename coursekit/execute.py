@@ -8,6 +8,7 @@ metadata. nbval in CI then proves the outputs are still what the code produces.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -32,7 +33,12 @@ def clean(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 
 def execute(path: Path, timeout: int = 600) -> nbformat.NotebookNode:
-    """Run a notebook top to bottom in a new python3 kernel, in the notebook's folder."""
+    """Run a notebook top to bottom in a new python3 kernel, in the notebook's folder.
+
+    Progress bars are switched off (TQDM_DISABLE, which the kernel inherits): a stored bar is a
+    picture of its first frame, frozen at 0 %.
+    """
+    os.environ["TQDM_DISABLE"] = "1"
     notebook = nbformat.read(path, as_version=4)
     client = NotebookClient(
         notebook,

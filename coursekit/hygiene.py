@@ -1,4 +1,4 @@
-"""Checks that committed notebooks are clean: small, in order, no ids or absolute paths."""
+"""Checks that committed notebooks are clean: small, in order, no ids, paths or frozen bars."""
 
 from __future__ import annotations
 
@@ -11,7 +11,10 @@ from pathlib import Path
 
 MAX_BYTES = 1_000_000
 OBJECT_ID = re.compile(r" at 0x[0-9a-fA-F]{6,}")
-ABSOLUTE_PATH = re.compile(r"(?<![\w.])(/home/|/root/|/tmp/|/Users/|/work/|/private/var/|[A-Z]:\\)")
+ABSOLUTE_PATH = re.compile(
+    r"(?<![\w.])(/home/|/root/|/tmp/|/Users/|/work/|/private/var/|/opt/|/usr/|/var/|[A-Z]:\\)")
+ANSI = re.compile(r"\x1b\[[0-9;]*m")  # colours in tracebacks; strip before looking for paths
+PROGRESS = re.compile(r"(\d+)%\|")  # a tqdm bar, e.g. " 40%|####      | 4/10"
 
 
 def _output_texts(cell: dict) -> Iterator[str]:
@@ -22,7 +25,7 @@ def _output_texts(cell: dict) -> Iterator[str]:
         for mime, value in output.get("data", {}).items():
             if mime.startswith("text/") or mime.endswith("json"):
                 yield value if isinstance(value, str) else json.dumps(value)
-        yield "\n".join(output.get("traceback", []))
+        yield ANSI.sub("", "\n".join(output.get("traceback", [])))
 
 
 def problems(path: Path, expect_outputs: bool) -> list[str]:
@@ -45,7 +48,12 @@ def problems(path: Path, expect_outputs: bool) -> list[str]:
             if OBJECT_ID.search(text):
                 found.append(f"{path}, cell {index}: an object id (' at 0x...') in the output")
             if ABSOLUTE_PATH.search(text):
-                found.append(f"{path}, cell {index}: an absolute path in the output")
+                found.append(f"{path}, cell {index}: an absolute path in the output (tracebacks "
+                             "included: `%xmode Minimal` before an intentional error hides them)")
+            if any(int(done) != 100 for done in PROGRESS.findall(text)):
+                found.append(f"{path}, cell {index}: a progress bar stopped short of 100 % "
+                             "(a widget's state is not saved): pass `disable=None` or leave "
+                             "the bar out of committed outputs")
     return found
 
 

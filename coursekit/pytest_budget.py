@@ -7,6 +7,7 @@ fails there, and the controller prints the report, slowest first.
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from coursekit.budget import (
     Measurement,
     PeakSampler,
     Stopwatch,
+    budget_for,
     load_measurements,
     report,
     save_measurement,
@@ -46,7 +48,13 @@ def _kernel_pid(item: pytest.Item) -> int | None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Start each test session with an empty report folder (on the controller only)."""
+    """Switch progress bars off in kernels; start with an empty report folder (controller).
+
+    A stored progress bar is a picture of its first frame, frozen at 0 %; tqdm reads
+    TQDM_DISABLE, and the kernels nbval and papermill start inherit it (so does
+    ``coursekit.execute``), so the outputs checked and the outputs committed both have none.
+    """
+    os.environ["TQDM_DISABLE"] = "1"
     if not _is_worker(config):
         shutil.rmtree(_report_dir(config), ignore_errors=True)
 
@@ -82,9 +90,15 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
     if notebook and (nextitem is None or nextitem.parent is not item.parent):
         watch, sampler = _running.pop(notebook)
         peak = sampler.stop() if sampler else 0
-        measurement = Measurement(notebook, round(watch.seconds(), 2), peak)
+        limit = budget_for(notebook)
+        measurement = Measurement(notebook, round(watch.seconds(), 2), peak, limit.seconds,
+                                  limit.bytes)
         save_measurement(measurement, _report_dir(item.config))
     result = yield
+    if measurement and measurement.peak_bytes == 0:
+        pytest.fail(f"{notebook}: its memory was not measured (the kernel's process was not "
+                    "found, or it used no memory). nbval's or jupyter_client's internals may "
+                    "have moved: fix coursekit.pytest_budget._kernel_pid.", pytrace=False)
     if measurement and measurement.over_budget:
         pytest.fail(f"{notebook} is over its budget: {'; '.join(measurement.over_budget)}. "
                     "Make the default parameters smaller.", pytrace=False)

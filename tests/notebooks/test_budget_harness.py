@@ -23,10 +23,11 @@ def tiny_notebook(folder, shown_output="4\n"):
     return path
 
 
-def run_nbval(path, **env):
+def run_nbval(path, plugins=(), **env):
     """Run the course's nbval command on one notebook in a separate pytest process."""
     ini = path.parent / "pytest.ini"
-    ini.write_text("[pytest]\naddopts = -p coursekit.pytest_budget -p no:cacheprovider\n")
+    extra = "".join(f" -p {plugin}" for plugin in plugins)
+    ini.write_text(f"[pytest]\naddopts = -p coursekit.pytest_budget -p no:cacheprovider{extra}\n")
     command = [sys.executable, "-m", "pytest", "-c", str(ini), "--rootdir", str(path.parent),
                "--nbval", "--nbval-current-env", "--nbval-sanitize-with",
                str(ROOT / "tests" / "nbval_sanitize.cfg"), str(path)]
@@ -54,3 +55,21 @@ def test_a_notebook_over_its_budget_fails(tmp_path):
     result = run_nbval(tiny_notebook(tmp_path), NOTEBOOK_BUDGET_SECONDS="0.001")
     assert result.returncode == 1
     assert "tiny.ipynb is over its budget" in result.stdout
+
+
+@pytest.mark.slow
+def test_a_notebook_over_its_memory_budget_fails(tmp_path):
+    result = run_nbval(tiny_notebook(tmp_path), NOTEBOOK_BUDGET_GIB="0.001")
+    assert result.returncode == 1
+    assert "tiny.ipynb is over its budget" in result.stdout and "MiB >" in result.stdout
+
+
+@pytest.mark.slow
+def test_a_kernel_the_sampler_cannot_find_fails_loudly(tmp_path):
+    # a plugin that breaks the lookup, as a change inside nbval or jupyter_client would
+    (tmp_path / "lost_kernel.py").write_text(
+        "import coursekit.pytest_budget as plugin\nplugin._kernel_pid = lambda item: None\n")
+    result = run_nbval(tiny_notebook(tmp_path), plugins=["lost_kernel"],
+                       PYTHONPATH=str(tmp_path))
+    assert result.returncode == 1, result.stdout
+    assert "its memory was not measured" in result.stdout

@@ -44,3 +44,22 @@ def test_lab_with_outputs_is_reported(tmp_path):
 def test_big_notebook_is_reported(tmp_path):
     path = write(tmp_path, outputs_text="x" * (hygiene.MAX_BYTES + 1))
     assert "over the 1 MB limit" in hygiene.problems(path, expect_outputs=True)[0]
+
+
+def test_paths_in_coloured_tracebacks_are_reported(tmp_path):
+    notebook = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("skew.check()", execution_count=1)
+    cell.outputs = [nbformat.v4.new_output(
+        "error", ename="SkewError", evalue="10 rows differ",
+        traceback=["\x1b[36mFile \x1b[39m\x1b[32m/work/main/helpers/skew.py:72\x1b[39m"])]
+    notebook.cells = [cell]
+    path = tmp_path / "t.ipynb"
+    nbformat.write(notebook, path)
+    assert "absolute path" in " ".join(hygiene.problems(path, expect_outputs=True))
+
+
+def test_a_progress_bar_frozen_short_of_the_end_is_reported(tmp_path):
+    frozen = write(tmp_path, outputs_text="  0%|          | 0/25 [00:00<?, ?it/s]", name="a.ipynb")
+    assert "progress bar" in " ".join(hygiene.problems(frozen, expect_outputs=True))
+    done = write(tmp_path, outputs_text="100%|##########| 25/25 [00:03<00:00]", name="b.ipynb")
+    assert hygiene.problems(done, expect_outputs=True) == []
