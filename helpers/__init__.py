@@ -2,10 +2,11 @@
 
 The tree is the map from chapter to code: each chapter's production concern is one subpackage
 (`CHAPTERS`), and the few modules every chapter uses sit at the top (`SHARED`). Import the
-module you need (``from helpers.storage import registry``). Nothing runs at import time, and
-heavy libraries (torch, MLflow, evidently, dask) are imported only by the code that uses them.
-A test (``tests/repository/test_layout.py``) checks this map against the tree, the lecture
-notebooks and the README.
+module you need (``from helpers.storage import registry``). Nothing runs at import time:
+importing ``helpers`` or a chapter package loads no heavy library (torch, MLflow, evidently,
+dask...); a module built on one, such as ``reproducibility.training`` on torch, imports it
+itself. ``tests/repository/test_layout.py`` checks this promise, and this map against the tree,
+the lecture notebooks and the README.
 """
 
 # chapter number -> (subpackage, chapter title); a chapter not yet written has no subpackage
@@ -29,6 +30,7 @@ SHARED: dict[str, str] = {
     "repro": "seeds and thread limits",
     "device": "CUDA when it is there, else the CPU",
     "timing": "best-of-N wall-clock timing",
+    "progress": "progress bars for people watching, none in unattended runs",
     "sqlitedb": "opening the small sqlite stores",
     "checks": "the labs' self-checks, one module per chapter",
 }

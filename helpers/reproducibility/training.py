@@ -47,6 +47,22 @@ def split(
     )
 
 
+def mlp(scale: Standardize, hidden: int, n_classes: int) -> nn.Sequential:
+    """The course's classifier: standardize, one hidden ReLU layer, class scores."""
+    n_features = scale.mean.shape[0]
+    return nn.Sequential(scale, nn.Linear(n_features, hidden), nn.ReLU(),
+                         nn.Linear(hidden, n_classes))
+
+
+def load_mlp(state: dict[str, torch.Tensor]) -> nn.Sequential:
+    """An `mlp` with saved weights (``model.state_dict()``), its shapes read from them."""
+    hidden, n_features = state["1.weight"].shape
+    scale = Standardize(np.zeros(n_features), np.ones(n_features))
+    model = mlp(scale, hidden, state["3.weight"].shape[0])
+    model.load_state_dict(state)
+    return model.eval()
+
+
 def train_mlp(
     x_train: np.ndarray,
     y_train: np.ndarray,
@@ -59,12 +75,8 @@ def train_mlp(
     x_train = np.asarray(x_train, dtype=np.float32)
     torch.manual_seed(seed)
     n_classes = int(np.max(y_train)) + 1
-    model = nn.Sequential(
-        Standardize(x_train.mean(axis=0), x_train.std(axis=0)),
-        nn.Linear(x_train.shape[1], config.hidden),
-        nn.ReLU(),
-        nn.Linear(config.hidden, n_classes),
-    ).to(device)
+    scale = Standardize(x_train.mean(axis=0), x_train.std(axis=0))
+    model = mlp(scale, config.hidden, n_classes).to(device)
     optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
     inputs = torch.as_tensor(x_train, device=device)
     labels = torch.as_tensor(np.asarray(y_train), dtype=torch.long, device=device)

@@ -3,6 +3,8 @@
 import json
 import pkgutil
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -49,3 +51,18 @@ def test_readme_layout_lists_each_chapter_package():
     readme = (ROOT / "README.md").read_text()
     missing = [p for p in sorted(CHAPTER_PACKAGES & PACKAGES) if f"helpers/{p}/" not in readme]
     assert not missing, f"README's layout table does not mention {missing}"
+
+
+HEAVY = ("torch", "mlflow", "evidently", "dask", "distributed", "fairlearn", "cleanlab",
+         "onnxruntime", "locust", "sklearn")
+
+
+def test_importing_helpers_and_every_chapter_package_loads_no_heavy_library():
+    """A chapter package's __init__ is a map, not a loader: heavy imports wait for their module."""
+    packages = sorted(PACKAGES)
+    code = ("import importlib, sys\n"
+            f"for name in {packages!r}: importlib.import_module('helpers.' + name)\n"
+            f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.strip() == "[]", f"importing helpers packages loaded {result.stdout}"
