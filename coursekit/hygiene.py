@@ -35,6 +35,10 @@ def problems(path: Path, expect_outputs: bool) -> list[str]:
     if size > MAX_BYTES:
         found.append(f"{path}: {size / 1e6:.2f} MB, over the 1 MB limit (shrink figures/outputs)")
     notebook = json.loads(path.read_text())
+    missing_ids = [index for index, cell in enumerate(notebook["cells"]) if not cell.get("id")]
+    if missing_ids:
+        found.append(f"{path}: cells {missing_ids} have no id (nbformat 4.5 needs one): "
+                     "run nbformat.validator.normalize, or re-save the notebook in JupyterLab")
     code = [cell for cell in notebook["cells"] if cell["cell_type"] == "code"]
     counts = [cell.get("execution_count") for cell in code]
     if expect_outputs:

@@ -1,5 +1,6 @@
 """Fixtures shared by the course's tests."""
 
+import os
 import socket
 from collections.abc import Callable
 from pathlib import Path
@@ -25,3 +26,20 @@ def free_port() -> Callable[[], int]:
             return probe.getsockname()[1]
 
     return pick
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Path:
+    """Debian's chromium for Playwright (its own browser download does not work offline).
+
+    Missing, it fails under CI=true and skips elsewhere, saying how to install it.
+    """
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    return CHROMIUM

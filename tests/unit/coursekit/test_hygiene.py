@@ -63,3 +63,10 @@ def test_a_progress_bar_frozen_short_of_the_end_is_reported(tmp_path):
     assert "progress bar" in " ".join(hygiene.problems(frozen, expect_outputs=True))
     done = write(tmp_path, outputs_text="100%|##########| 25/25 [00:03<00:00]", name="b.ipynb")
     assert hygiene.problems(done, expect_outputs=True) == []
+
+
+def test_a_cell_without_an_id_is_reported(tmp_path):
+    path = write(tmp_path)
+    text = path.read_text().replace('"id": ', '"old_id": ', 1)
+    path.write_text(text)
+    assert "have no id" in " ".join(hygiene.problems(path, expect_outputs=True))

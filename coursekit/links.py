@@ -1,0 +1,69 @@
+"""The course's public address, read from one setting, and every Binder link built from it.
+
+``pyproject.toml`` holds the repository (``[project.urls] Repository``) and the branch Binder
+builds (``[tool.coursekit] branch``). ``python -m coursekit.links`` rewrites the README's Binder
+links from them; the site reads them when it builds; a test checks that all of them agree.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from coursekit.paths import ROOT
+
+BINDER = re.compile(r"https://mybinder\.org/v2/gh/([^/\s)]+/[^/\s)]+)/([^?\s)]+)\?urlpath=([^)\s]+)")
+
+
+@dataclass(frozen=True)
+class Course:
+    """Where the course lives on GitHub, and the branch Binder builds."""
+
+    repository: str  # owner/name
+    branch: str
+
+    @property
+    def url(self) -> str:
+        return f"https://github.com/{self.repository}"
+
+    def binder(self, path: str = "README.md") -> str:
+        """A Binder link that opens `path` (relative to the repository root) in JupyterLab."""
+        return f"https://mybinder.org/v2/gh/{self.repository}/{self.branch}?urlpath=lab/tree/{path}"
+
+
+def course(pyproject: Path = ROOT / "pyproject.toml") -> Course:
+    """The course's address from pyproject.toml."""
+    settings = tomllib.loads(pyproject.read_text())
+    url = settings["project"]["urls"]["Repository"]
+    match = re.fullmatch(r"https://github\.com/([^/]+/[^/]+?)/?", url)
+    if match is None:
+        raise ValueError(f"[project.urls] Repository should be https://github.com/OWNER/NAME, "
+                         f"got {url!r}")
+    return Course(match.group(1), settings["tool"]["coursekit"]["branch"])
+
+
+def binder_links(text: str) -> list[tuple[str, str, str]]:
+    """(repository, branch, urlpath) of every Binder link in `text`."""
+    return BINDER.findall(text)
+
+
+def rewrite(text: str, target: Course) -> str:
+    """`text` with every Binder link pointing at `target`, each keeping its own urlpath."""
+    return BINDER.sub(lambda m: target.binder(m.group(3).removeprefix("lab/tree/")), text)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Rewrite README.md's Binder links from pyproject.toml (after changing the repository)."""
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--readme", type=Path, default=ROOT / "README.md")
+    readme = parser.parse_args(argv).readme
+    readme.write_text(rewrite(readme.read_text(), course()))
+    print(f"{readme}: Binder links point at {course().url} ({course().branch})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
