@@ -43,3 +43,18 @@ def chromium() -> Path:
             pytest.fail(message, pytrace=False)
         pytest.skip(message)
     return CHROMIUM
+
+
+@pytest.fixture
+def browser(chromium):
+    """A headless Chromium driven by Playwright, closed after the test."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(chromium), headless=True,
+            args=["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"])
+        try:
+            yield launched
+        finally:
+            launched.close()

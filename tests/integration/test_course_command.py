@@ -49,11 +49,12 @@ def test_course_command_serves_every_notebook(tmp_path, free_port):
         assert notebook["type"] == "notebook" and notebook["content"]["cells"]
         assert b"JupyterLab" in get(f"{base}/lab?token={token}", deadline)
         # the first page a student sees: the README, rendered (Markdown opens in the preview)
-        page = get(f"{base}/lab?token={token}", deadline).decode()
-        assert '"defaultUrl": "/lab/tree/README.md"' in page.replace("\\/", "/")
+        with urllib.request.urlopen(f"{base}/?token={token}", timeout=10) as landing:
+            assert landing.geturl().startswith(f"{base}/lab/tree/README.md"), landing.geturl()
         plugin = "@jupyterlab/docmanager-extension:plugin"
         settings = json.loads(get(f"{base}/lab/api/settings/{plugin}?token={token}", deadline))
-        assert settings["settings"]["defaultViewers"]["markdown"] == "Markdown Preview"
+        viewers = settings["schema"]["properties"]["defaultViewers"]["default"]  # overridden
+        assert viewers["markdown"] == "Markdown Preview"
     finally:
         group = [server, *psutil.Process(server.pid).children(recursive=True)]
         os.killpg(server.pid, signal.SIGTERM)

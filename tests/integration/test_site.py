@@ -57,33 +57,24 @@ def test_every_chapter_has_pages_and_every_internal_link_resolves(built):
     assert not broken, f"{len(broken)} broken links, e.g. {broken[:5]}"
 
 
-def test_a_browser_sees_the_navigation_a_plot_and_a_table(built, chromium):
-    from playwright.sync_api import sync_playwright
-
+def test_a_browser_sees_the_navigation_a_plot_and_a_table(built, browser):
     handler = functools.partial(SimpleHTTPRequestHandler, directory=str(built))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}"
     try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=str(chromium), headless=True,
-                args=["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"])
-            try:
-                page = browser.new_page(viewport={"width": 1400, "height": 900})
-                page.goto(f"{base}/index.html")
-                nav = page.locator("nav.bd-docs-nav")
-                for lecture in lectures():
-                    assert nav.locator(f"a[href*='chapters/{lecture.stem}']").count() == 1, lecture
-                nav.locator(f"a[href*='chapters/{lectures()[0].stem}']").click()
-                page.locator("a[href*='notebooks/'][href$='.html']").first.click()  # the lecture
-                plots = page.locator("img[src$='.png']")
-                plots.first.wait_for()
-                widths = plots.evaluate_all("images => images.map(image => image.naturalWidth)")
-                assert max(widths) > 100, widths  # a real picture, not a broken image
-                assert page.locator("table").count() >= 1
-            finally:
-                browser.close()
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.goto(f"{base}/index.html")
+        nav = page.locator("nav.bd-docs-nav")
+        for lecture in lectures():
+            assert nav.locator(f"a[href*='chapters/{lecture.stem}']").count() == 1, lecture
+        nav.locator(f"a[href*='chapters/{lectures()[0].stem}']").click()
+        page.locator("a[href*='notebooks/'][href$='.html']").first.click()  # the lecture
+        plots = page.locator("img[src$='.png']")
+        plots.first.wait_for()
+        widths = plots.evaluate_all("images => images.map(image => image.naturalWidth)")
+        assert max(widths) > 100, widths  # a real picture, not a broken image
+        assert page.locator("table").count() >= 1
     finally:
         server.shutdown()
         server.server_close()
