@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb solutions/*.ipynb))
 PYTEST_WORKERS ?= 2
 
-.PHONY: course test setup browser lint labs notebooks lock site links clean
+.PHONY: course test setup browser lint labs notebooks lock site links grade clean
 
 # Jupyter refuses to start as root unless told to; containers and CI machines often are root.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
@@ -73,6 +73,10 @@ labs: setup  ## regenerate labs/ from solutions/
 notebooks: setup  ## re-execute every notebook and solution, store outputs, regenerate labs
 	$(PY) -m coursekit.execute $(NOTEBOOKS)
 	$(PY) -m coursekit.labgen
+
+grade: setup  ## grade SUBMISSIONS=dir (dir/<student>/<lab>.ipynb): build/grades/gradebook.csv
+	@test -n "$(SUBMISSIONS)" || { echo "Say which folder: make grade SUBMISSIONS=dir"; exit 1; }
+	$(PY) -m coursekit.grade "$(SUBMISSIONS)"
 
 site: setup  ## build the course site from the committed notebooks into build/site
 	$(PY) -m coursekit.site

@@ -1,0 +1,139 @@
+"""The grading command on a small lab: right answers score, wrong and hostile ones do not, and
+one submission never stops another."""
+
+from __future__ import annotations
+
+import csv
+
+import nbformat
+import pytest
+
+from coursekit import grade, labgen
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grading")]
+
+SETUP = '''
+from helpers.checks import passed, require
+
+
+def exercise_1(square):
+    require(square(3) == 9 and square(-2) == 4, 1, "square(3) should be 9", "return x * x")
+    return passed(1, "squares")
+
+
+def exercise_2(total):
+    require(total([1, 2, 3]) == 6, 2, "total([1, 2, 3]) should be 6", "use sum(values)")
+    return passed(2, "sums")
+'''
+ANSWERS = {1: "def square(x):\n    return x * x", 2: "def total(values):\n    return sum(values)"}
+
+
+def cell(kind: str, source: str, ident: str) -> nbformat.NotebookNode:
+    made = (nbformat.v4.new_code_cell if kind == "code" else nbformat.v4.new_markdown_cell)(source)
+    made["id"] = ident
+    return made
+
+
+def solution() -> nbformat.NotebookNode:
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                       "language": "python"}
+    notebook.cells = [cell("code", SETUP, "setup")]
+    for number, name in ((1, "square"), (2, "total")):
+        notebook.cells += [
+            cell("markdown", f"## Exercise {number}: {name}", f"h{number}"),
+            cell("code", f"### BEGIN SOLUTION\n{ANSWERS[number]}\n### END SOLUTION", f"a{number}"),
+            cell("code", f"exercise_{number}({name})", f"c{number}"),
+        ]
+    notebook.cells[-1].metadata["nbgrader"] = {"points": 2, "grade": True}  # exercise 2: 2 points
+    return notebook
+
+
+def answered(notebook: nbformat.NotebookNode, **sources: str) -> nbformat.NotebookNode:
+    """The notebook with the cells of the given ids replaced."""
+    for item in notebook.cells:
+        if item.id in sources:
+            item.source = sources[item.id]
+    return notebook
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    root = tmp_path_factory.mktemp("grading")
+    solutions, submissions = root / "solutions", root / "submitted"
+    solutions.mkdir()
+    nbformat.write(solution(), solutions / "99_tiny_lab.ipynb")
+    lab = labgen.make_lab(solution())
+
+    def submit(student: str, notebook) -> None:
+        folder = submissions / student
+        folder.mkdir(parents=True)
+        path = folder / "99_tiny_lab.ipynb"
+        if isinstance(notebook, str):
+            path.write_text(notebook)
+        else:
+            nbformat.write(notebook, path)
+
+    submit("solved", solution())
+    submit("untouched", labgen.make_lab(solution()))
+    submit("first_only", answered(labgen.make_lab(solution()), a1=ANSWERS[1]))
+    submit("forever", answered(labgen.make_lab(solution()), a1=ANSWERS[1],
+                               a2="while True:\n    pass"))
+    submit("crash", answered(labgen.make_lab(solution()), a1="import os\nos._exit(1)"))
+    submit("cheat", answered(labgen.make_lab(solution()), c1="print('Exercise 1 passed: yes')",
+                             a1="square = None"))
+    submit("vandal", answered(lab, a1=ANSWERS[1] + "\nimport shutil, pathlib\n"
+                              "shutil.rmtree(pathlib.Path.home(), ignore_errors=True)",
+                              a2=ANSWERS[2]))
+    submit("garbage", "this is not a notebook")
+    grade.main([str(submissions), "--out", str(root / "grades"), "--solutions", str(solutions),
+                "--cell-timeout", "5", "--timeout", "60"])
+    with (root / "grades" / "gradebook.csv").open() as handle:
+        rows = {row["student"]: row for row in csv.DictReader(handle)}
+    return rows, root
+
+
+def points(row: dict) -> tuple[str, str, str]:
+    return row["exercise_1"], row["exercise_2"], row["total"]
+
+
+def test_the_solution_gets_full_marks_and_the_untouched_lab_none(graded):
+    rows, _ = graded
+    assert points(rows["solved"]) == ("1", "2", "3") and rows["solved"]["max_points"] == "3"
+    assert points(rows["untouched"]) == ("0", "0", "0")
+
+
+def test_one_solved_exercise_gets_its_points(graded):
+    assert points(graded[0]["first_only"]) == ("1", "0", "1")
+
+
+def test_a_loop_or_a_crash_costs_only_what_it_breaks(graded):
+    rows, root = graded
+    assert points(rows["forever"]) == ("1", "0", "1")
+    assert points(rows["crash"]) == ("0", "0", "0")
+    text = (root / "grades" / "feedback" / "forever" / "99_tiny_lab.md").read_text()
+    assert "Exercise 2 (total): 0 of 2" in text
+
+
+def test_an_edited_self_check_cannot_pass(graded):
+    assert points(graded[0]["cheat"]) == ("0", "0", "0")
+
+
+def test_a_vandal_deletes_only_its_own_folder(graded):
+    rows, root = graded
+    assert points(rows["vandal"]) == ("1", "2", "3")
+    assert (root / "submitted" / "solved" / "99_tiny_lab.ipynb").exists()
+    assert points(rows["solved"]) == ("1", "2", "3")
+
+
+def test_a_file_that_is_not_a_notebook_gets_zero_and_a_reason(graded):
+    rows, _ = graded
+    assert points(rows["garbage"]) == ("0", "0", "0")
+    assert "not a readable notebook" in rows["garbage"]["note"]
+
+
+def test_feedback_shows_the_checks_hint(graded):
+    _, root = graded
+    text = (root / "grades" / "feedback" / "first_only" / "99_tiny_lab.md").read_text()
+    assert text.startswith("# 99_tiny_lab: 1 of 3 points")
+    assert "Exercise 2 (total): 0 of 2, not attempted" in text
