@@ -3,17 +3,19 @@
 The loading rule every helper follows: a safe format (skops with trusted types, ONNX,
 safetensors) AND a sha256 that matches the one recorded when the file was saved. Nothing
 is ever unpickled from a file.
+
+Where the expected sha256 comes from decides what it protects against. The `NAME.sha256` file
+written beside a model catches accidents (a truncated copy, a flipped bit); it does not stop
+anyone who can replace the model, since they can replace the hash beside it too. Against that,
+pass `expected_sha256` from a place the attacker cannot write: the registry's database (as
+`helpers.storage.registry` does) or a signed manifest.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import signal
-import subprocess
-import sys
 import tempfile
-import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import IO, Any
@@ -115,7 +117,7 @@ def record_sha256(path: str | Path, digest: str | None = None) -> str:
 
 
 def recorded_sha256(path: str | Path) -> str:
-    """The sha256 recorded beside `path` when it was saved."""
+    """The sha256 recorded beside `path` (catches accidents, not a replaced file and hash)."""
     sums = checksum_path(path)
     if not sums.exists():
         raise FileNotFoundError(
@@ -126,7 +128,7 @@ def recorded_sha256(path: str | Path) -> str:
 
 
 def read_verified(path: str | Path, expected_sha256: str | None = None) -> bytes:
-    """The bytes of `path`, read once, after checking them against the recorded sha256."""
+    """The bytes of `path`, read once, checked against `expected_sha256` or the one beside it."""
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"artefact {path.name} does not exist in {path.parent.name}/")
@@ -183,52 +185,3 @@ def load_onnx_session(path: str | Path, expected_sha256: str | None = None) -> A
     from helpers.storage import onnx
 
     return onnx.session(read_verified(path, expected_sha256))
-
-
-# --- a write killed half-way (the notebook and the tests run this for real) -----------------
-
-
-def slow_write(path: str | Path, chunks: int, chunk_bytes: int, pause: float, atomic: bool) -> None:
-    """Write `chunks` chunks of one byte value with pauses, reporting on stdout after the first."""
-
-    def generate() -> Iterable[bytes]:
-        for index in range(chunks):
-            yield bytes([index % 251]) * chunk_bytes
-            if index == 0:
-                print("started", flush=True)
-            time.sleep(pause)
-
-    if atomic:
-        atomic_write_chunks(path, generate())
-        return
-    with Path(path).open("wb") as handle:  # the naive way: truncates the old file at once
-        for chunk in generate():
-            handle.write(chunk)
-            handle.flush()
-
-
-def kill_during_write(
-    path: str | Path, atomic: bool, chunks: int = 50, chunk_bytes: int = 1 << 16,
-    pause: float = 0.05, timeout: float = 30.0,
-) -> int:
-    """Start a real process that overwrites `path`, SIGKILL it mid-write; return its exit code."""
-    code = (
-        "import sys; from helpers.storage.artifacts import slow_write; "
-        "slow_write(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), "
-        "sys.argv[5] == '1')"
-    )
-    args = [str(path), str(chunks), str(chunk_bytes), str(pause), "1" if atomic else "0"]
-    child = subprocess.Popen(
-        [sys.executable, "-c", code, *args], stdout=subprocess.PIPE, text=True
-    )
-    try:
-        line = child.stdout.readline()
-        if line.strip() != "started":
-            raise RuntimeError(f"the writer process did not start writing (said {line!r})")
-        child.send_signal(signal.SIGKILL)
-        return child.wait(timeout=timeout)
-    finally:
-        if child.poll() is None:
-            child.kill()
-            child.wait()
-        child.stdout.close()

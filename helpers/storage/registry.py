@@ -40,6 +40,8 @@ class ModelVersionInfo:
     metrics: dict[str, float]
     data_sha256: str
     created_at: str
+    source: str = ""  # where the version's files are stored (an artifact URI)
+    trusted_types: tuple[str, ...] = ()  # the skops types recorded as trusted at registration
 
 
 def quiet_mlflow() -> None:
@@ -191,30 +193,49 @@ class Registry:
 
     def _registered(self, name: str) -> Any:
         """MLflow's RegisteredModel, or a KeyError that lists the names that exist."""
-        if name not in self.names():
+        from mlflow.exceptions import MlflowException
+
+        try:
+            return self._client.get_registered_model(name)
+        except MlflowException as error:
+            if name in self.names():
+                raise
             raise KeyError(
                 f"no registered model named {name!r}; registered models: {self.names() or 'none'}"
-            )
-        return self._client.get_registered_model(name)
+            ) from error
 
     def _aliases(self, name: str) -> dict[str, int]:
         """Alias -> version for a registered model."""
         return {alias: int(v) for alias, v in self._registered(name).aliases.items()}
 
-    def _version_number(self, name: str, ref: int | str) -> int:
-        """Resolve a version number or an alias to a version number (clear KeyError if unknown)."""
-        if isinstance(ref, str) and not ref.isdigit():
+    def _resolve(self, name: str, ref: int | str) -> Any:
+        """MLflow's ModelVersion for a version number or an alias, in one lookup.
+
+        Only when that lookup fails does it search, to say what exists (a clear KeyError).
+        """
+        from mlflow.exceptions import MlflowException
+
+        alias = isinstance(ref, str) and not ref.isdigit()
+        try:
+            if alias:
+                return self._client.get_model_version_by_alias(name, ref)
+            return self._client.get_model_version(name, str(int(ref)))
+        except MlflowException:
+            self._explain_missing(name, ref, alias)
+            raise  # the version exists: some other failure, shown as it is
+
+    def _explain_missing(self, name: str, ref: int | str, alias: bool) -> None:
+        """Raise a KeyError listing what exists when `name` or `ref` is unknown."""
+        if alias:
             aliases = self._aliases(name)
             if ref not in aliases:
                 raise KeyError(
                     f"model {name!r} has no alias {ref!r}; its aliases: {aliases or 'none'}"
                 )
-            return aliases[ref]
-        number = int(ref)
+            return
         known = self._numbers(name)
-        if number not in known:
-            raise KeyError(f"model {name!r} has no version {number}; its versions: {known}")
-        return number
+        if int(ref) not in known:
+            raise KeyError(f"model {name!r} has no version {int(ref)}; its versions: {known}")
 
     def _numbers(self, name: str) -> list[int]:
         """Version numbers of a registered model, ascending."""
@@ -223,20 +244,8 @@ class Registry:
         return sorted(int(version.version) for version in found)
 
     def info(self, name: str, ref: int | str) -> ModelVersionInfo:
-        """Metadata of a version, given its number or an alias."""
-        number = self._version_number(name, ref)
-        version = self._client.get_model_version(name, str(number))
-        tags = version.tags
-        return ModelVersionInfo(
-            name=name,
-            version=number,
-            aliases=tuple(sorted(version.aliases)),
-            sha256=tags["sha256"],
-            onnx_sha256=tags.get("onnx_sha256"),
-            metrics=json.loads(tags.get("metrics", "{}")),
-            data_sha256=tags.get("data_sha256", ""),
-            created_at=_iso(version.creation_timestamp),
-        )
+        """Metadata of a version, given its number or an alias (one registry lookup)."""
+        return _version_info(name, self._resolve(name, ref))
 
     def versions(self, name: str) -> list[ModelVersionInfo]:
         """Every version of a model, oldest first."""
@@ -244,16 +253,14 @@ class Registry:
 
     def tags(self, name: str, ref: int | str) -> dict[str, str]:
         """All tags of a version (metrics, data hash, fingerprint digest, model hashes)."""
-        number = self._version_number(name, ref)
-        return dict(self._client.get_model_version(name, str(number)).tags)
+        return dict(self._resolve(name, ref).tags)
 
     def load(self, name: str, ref: int | str) -> tuple[Any, ModelVersionInfo]:
-        """Verify the stored file's sha256, then load it with skops, trusting only its types."""
+        """Check the file against the sha256 in the registry's database, then load it (skops)."""
         info = self.info(name, ref)
-        trusted = json.loads(self.tags(name, info.version).get("trusted_types", "[]"))
         with tempfile.TemporaryDirectory() as tmp:
-            path = self._fetch(name, info.version, SKOPS_FILE, tmp)
-            return artifacts.load_skops(path, info.sha256, trusted), info
+            path = _fetch(info.source, SKOPS_FILE, tmp)
+            return artifacts.load_skops(path, info.sha256, info.trusted_types), info
 
     def load_onnx(self, name: str, ref: int | str) -> tuple[Any, ModelVersionInfo]:
         """A verified onnxruntime session for a version stored with an ONNX export."""
@@ -264,24 +271,42 @@ class Registry:
                 "register it with onnx_example=X[:1] to store one"
             )
         with tempfile.TemporaryDirectory() as tmp:
-            path = self._fetch(name, info.version, ONNX_FILE, tmp)
+            path = _fetch(info.source, ONNX_FILE, tmp)
             return artifacts.load_onnx_session(path, info.onnx_sha256), info
-
-    def _fetch(self, name: str, number: int, file: str, folder: str) -> Path:
-        """Copy one stored file of a version into `folder` (works for any artifact store)."""
-        from mlflow.artifacts import download_artifacts
-
-        source = self._client.get_model_version(name, str(number)).source
-        return Path(download_artifacts(artifact_uri=f"{source}/{file}", dst_path=folder))
 
     def stored_path(self, name: str, ref: int | str, onnx: bool = False) -> Path:
         """Where a version's file lies on disk (local registries only; to inspect or tamper)."""
-        number = self._version_number(name, ref)
-        source = self._client.get_model_version(name, str(number)).source
-        parsed = urlparse(source)
+        info = self.info(name, ref)
+        parsed = urlparse(info.source)
         if parsed.scheme not in ("", "file"):
-            raise ValueError(f"version {number} of {name!r} is stored remotely ({parsed.scheme})")
+            raise ValueError(
+                f"version {info.version} of {name!r} is stored remotely ({parsed.scheme})"
+            )
         return Path(unquote(parsed.path)) / (ONNX_FILE if onnx else SKOPS_FILE)
+
+
+def _version_info(name: str, version: Any) -> ModelVersionInfo:
+    """ModelVersionInfo from MLflow's ModelVersion (its tags were written by `register`)."""
+    tags = version.tags
+    return ModelVersionInfo(
+        name=name,
+        version=int(version.version),
+        aliases=tuple(sorted(version.aliases)),
+        sha256=tags["sha256"],
+        onnx_sha256=tags.get("onnx_sha256"),
+        metrics=json.loads(tags.get("metrics", "{}")),
+        data_sha256=tags.get("data_sha256", ""),
+        created_at=_iso(version.creation_timestamp),
+        source=version.source,
+        trusted_types=tuple(json.loads(tags.get("trusted_types", "[]"))),
+    )
+
+
+def _fetch(source: str, file: str, folder: str) -> Path:
+    """Copy one stored file of a version into `folder` (works for any artifact store)."""
+    from mlflow.artifacts import download_artifacts
+
+    return Path(download_artifacts(artifact_uri=f"{source}/{file}", dst_path=folder))
 
 
 def _check_name(name: str) -> None:

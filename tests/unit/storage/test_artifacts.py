@@ -1,4 +1,4 @@
-"""Atomic writes survive a killed writer; loading checks the sha256 and the trusted types."""
+"""Atomic writes keep the old file on error; loading checks the sha256 and the trusted types."""
 
 import numpy as np
 import pytest
@@ -46,26 +46,6 @@ def test_a_failing_write_keeps_the_old_file_and_removes_its_temp_file(tmp_path):
         artifacts.atomic_write(target, broken)
     assert target.read_bytes() == b"old"
     assert artifacts.stale_temp_files(tmp_path) == []
-
-
-def test_a_naive_write_killed_midway_destroys_the_old_file(tmp_path):
-    target = tmp_path / "model.bin"
-    old = b"x" * 10_000
-    target.write_bytes(old)
-    code = artifacts.kill_during_write(target, atomic=False, chunks=40, chunk_bytes=4096)
-    assert code == -9
-    assert target.read_bytes() != old
-
-
-def test_an_atomic_write_killed_midway_leaves_the_old_file_intact(tmp_path):
-    target = tmp_path / "model.bin"
-    old_digest = artifacts.atomic_write_bytes(target, b"x" * 10_000)
-    artifacts.record_sha256(target)
-    code = artifacts.kill_during_write(target, atomic=True, chunks=40, chunk_bytes=4096)
-    assert code == -9
-    assert hashing.sha256_file(target) == old_digest
-    assert artifacts.read_verified(target) == b"x" * 10_000
-    assert len(artifacts.stale_temp_files(tmp_path)) == 1  # the killed writer's leftover
 
 
 def test_save_and_load_skops_round_trip_with_recorded_hash(tmp_path, xy):
@@ -122,3 +102,13 @@ def test_onnx_session_from_a_verified_file(tmp_path, xy):
     path.write_bytes(path.read_bytes() + b"\0")
     with pytest.raises(TamperedArtifactError):
         artifacts.load_onnx_session(path)
+
+
+def test_a_hash_beside_the_file_does_not_stop_a_replaced_file(tmp_path, xy):
+    path = tmp_path / "model.skops"
+    trusted = artifacts.save_skops(LogisticRegression().fit(*xy), path)  # kept elsewhere
+    swapped = LogisticRegression(C=1e-4).fit(*xy)
+    artifacts.save_skops(swapped, path)  # replaces the file AND the hash beside it
+    assert artifacts.load_skops(path).C == 1e-4  # the hash beside it agrees: accepted
+    with pytest.raises(TamperedArtifactError):
+        artifacts.load_skops(path, expected_sha256=trusted)  # the trusted hash does not

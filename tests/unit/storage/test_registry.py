@@ -100,3 +100,38 @@ def test_a_tampered_stored_file_is_refused(tmp_path, xy):
     with pytest.raises(TamperedArtifactError, match=r"model\.onnx"):
         reg.load_onnx("m", 1)
     assert Registry.from_uri(reg.tracking_uri).names() == ["m"]  # same store, through a URI
+
+
+def test_a_load_resolves_the_version_with_one_registry_lookup(registry, monkeypatch):
+    calls = []
+    client = registry._client
+    for method in ("get_model_version", "get_model_version_by_alias", "get_registered_model",
+                   "search_model_versions", "search_registered_models"):
+        original = getattr(client, method)
+
+        def counted(*args, _original=original, _method=method, **kwargs):
+            calls.append(_method)
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(client, method, counted)
+    registry.set_alias("clf", "challenger", 2)
+    calls.clear()
+    _, info = registry.load("clf", "challenger")
+    assert calls == ["get_model_version_by_alias"]
+    calls.clear()
+    registry.load_onnx("clf", 1)
+    assert calls == ["get_model_version"]
+    assert info.source.endswith("/model") and info.trusted_types == ()
+
+
+def test_the_registry_checks_against_its_own_hash_not_the_one_beside_the_file(tmp_path, xy):
+    from helpers.storage import artifacts
+
+    reg = Registry(tmp_path / "reg")
+    reg.register("m", LogisticRegression().fit(*xy), metrics={"accuracy": 0.9},
+                 data_sha256=DATA_SHA)
+    stored = reg.stored_path("m", 1)
+    artifacts.save_skops(LogisticRegression(C=1e-4).fit(*xy), stored)  # file and hash beside it
+    assert artifacts.load_skops(stored).C == 1e-4  # the hash beside the file was replaced too
+    with pytest.raises(TamperedArtifactError):
+        reg.load("m", 1)  # the expected hash comes from the registry's database
