@@ -92,7 +92,7 @@ def _disagreement_store(folder: Path) -> tuple[LabelStore, list[str]]:
         store.add_label(item, ben, annotator="ben")
     store.add_label("c", "8", annotator="ben")  # ben changes his mind: now they disagree on c
     store.add_label("d", "4", annotator="ben")  # ... and now they agree on d
-    store.add_label("e", "5", annotator="ana")  # only ana labelled e
+    store.add_label("e", "5", annotator="ana")  # only ana labeled e
     store.add_label("f", "6", annotator="ana")
     store.add_label("f", "0", annotator="ben")
     store.undo("ben")  # ben's label of f is taken back: f has one live label only
@@ -101,7 +101,7 @@ def _disagreement_store(folder: Path) -> tuple[LabelStore, list[str]]:
 
 
 def exercise_3(disagreements: Callable[[LabelStore, str, str], list[str]]) -> str:
-    """The review queue: items both annotators labelled, whose current labels differ."""
+    """The review queue: items both annotators labeled, whose current labels differ."""
     with tempfile.TemporaryDirectory(prefix="check10-") as folder:
         store, expected = _disagreement_store(Path(folder))
         try:
@@ -113,10 +113,10 @@ def exercise_3(disagreements: Callable[[LabelStore, str, str], list[str]]) -> st
     require("d" not in got, 3, "item 'd' is in your queue, but ben's latest label agrees with ana",
             "use store.labels(annotator=...): it keeps only the latest live label per item.")
     require("f" not in got and "e" not in got, 3,
-            "an item labelled by only one annotator is in your queue (after undo, 'f' is one)",
+            "an item labeled by only one annotator is in your queue (after undo, 'f' is one)",
             "keep only items in both annotators' labels (the intersection of their keys).")
-    require("c" in got, 3, "item 'c' is missing: ben relabelled it and now disagrees with ana",
+    require("c" in got, 3, "item 'c' is missing: ben relabeled it and now disagrees with ana",
             "compare the current labels, store.labels(annotator=...), not the first ones.")
     require(got == expected, 3, f"expected {expected}, got {got}",
-            "return the sorted ids of items both labelled where the two labels differ.")
+            "return the sorted ids of items both labeled where the two labels differ.")
     return passed(3, f"the review queue is {got}: relabels, undos and one-sided labels handled")

@@ -1,7 +1,7 @@
 """A persistent store of human labels in sqlite: every action kept, nothing lost (Chapter 10).
 
 Each label, skip and undo is appended as an event, so a kernel restart loses nothing, an item
-labelled twice keeps both answers (the latest counts), and an undo is itself on record.
+labeled twice keeps both answers (the latest counts), and an undo is itself on record.
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ class LabelStore:
         return dict(self._db.execute(query + " ORDER BY seq", params).fetchall())
 
     def done(self, annotator: str) -> set[str]:
-        """Items this annotator has labelled or skipped (and not undone)."""
+        """Items this annotator has labeled or skipped (and not undone)."""
         rows = self._db.execute(
             "SELECT DISTINCT item_id FROM events WHERE annotator = ? AND undone = 0", (annotator,))
         return {row[0] for row in rows}

@@ -21,7 +21,7 @@ Suggest = Callable[[Any], tuple[str, float]]
 
 
 class QueueEmpty(RuntimeError):
-    """Every item has been labelled or skipped."""
+    """Every item has been labeled or skipped."""
 
 
 class LabelingSession:
@@ -48,7 +48,7 @@ class LabelingSession:
     def _require_current(self) -> str:
         item = self.current()
         if item is None:
-            raise QueueEmpty(f"all {len(self.items)} items are labelled or skipped; "
+            raise QueueEmpty(f"all {len(self.items)} items are labeled or skipped; "
                              "undo to change one, or add items")
         return item
 
@@ -61,7 +61,7 @@ class LabelingSession:
         return item
 
     def skip(self) -> str:
-        """Move past the current item without labelling it; returns its id."""
+        """Move past the current item without labeling it; returns its id."""
         item = self._require_current()
         self.store.add_skip(item, self.annotator)
         return item

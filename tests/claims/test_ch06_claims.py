@@ -4,7 +4,7 @@ from sklearn.datasets import load_digits
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 
-from helpers.active import strategies
+from helpers.active import loop, savings
 
 
 def test_ch06_margin_sampling_needs_fewer_digit_labels_than_random():
@@ -15,9 +15,9 @@ def test_ch06_margin_sampling_needs_fewer_digit_labels_than_random():
     def make_model():
         return LogisticRegression(max_iter=200, tol=1e-3)
 
-    curves = strategies.learning_curves(["random", "margin"], [0, 1, 2], make_model,
-                                    (x_pool, y_pool), (x_test, y_test), 10, 10, 25)
+    curves = loop.learning_curves(["random", "margin"], [0, 1, 2], make_model,
+                                  (x_pool, y_pool), (x_test, y_test), 10, 10, 25)
     full = make_model().fit(x_pool, y_pool).score(x_test, y_test)
-    savings = strategies.savings_vs_random(strategies.labels_to_reach(curves, 0.95 * full))
-    saving = savings.loc["margin", "saving_mean"]
+    table = savings.savings_vs_random(savings.labels_to_reach(curves, 0.95 * full))
+    saving = table.loc["margin", "saving_mean"]
     assert saving >= 0.2, f"margin saved {saving:.0%} of the labels random needed"

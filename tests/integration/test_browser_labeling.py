@@ -179,6 +179,6 @@ def test_clicks_in_the_browser_reach_the_label_store(tmp_path, free_port):
         ("label", "4", "you"), ("label", "2", "you"), ("skip", None, "you")]
     items = [event[0] for event in new]
     assert len(set(items)) == 3, f"each click must move to the next item, got {items}"
-    assert not set(items) & {event[1] for event in before}, "a click relabelled a done item"
+    assert not set(items) & {event[1] for event in before}, "a click relabeled a done item"
     assert left == [], f"processes survived SIGTERM: {left}"
     print(f"browser test took {time.monotonic() - started:.1f} s")

@@ -1,14 +1,13 @@
 """The active-learning helpers pick unlabeled samples, by index into the full X, as promised."""
 
 import numpy as np
-import pandas as pd
 import pytest
 from scipy import sparse
 from sklearn.datasets import load_digits
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 
-from helpers.active import strategies
+from helpers.active import loop, strategies
 
 
 @pytest.fixture(scope="module")
@@ -18,7 +17,7 @@ def digits():
 
 
 def half_labeled(y_true, n=30, seed=0):
-    return strategies.initial_labels(y_true, n, seed)
+    return loop.initial_labels(y_true, n, seed)
 
 
 @pytest.mark.parametrize("strategy", strategies.STRATEGIES)
@@ -92,50 +91,3 @@ def test_bad_strategy_and_oversized_batch_are_refused_clearly(digits):
         strategies.select("margin", LogisticRegression(), X, np.array(["cat"] * len(X)), 5, seed=0)
     with pytest.raises(TypeError, match=r"sparse.*toarray"):
         strategies.select("margin", LogisticRegression(), sparse.csr_matrix(X), y, 5, seed=0)
-
-
-def test_run_loop_adds_one_batch_per_round_and_learns(digits):
-    X, X_test, y_true, y_test = digits
-    curve = strategies.run_loop("margin", lambda: LogisticRegression(max_iter=200),
-                            (X, y_true), (X_test, y_test), 10, 15, 6, seed=0)
-    assert curve["n_labels"].tolist() == [10, 25, 40, 55, 70, 85, 100]
-    assert curve["accuracy"].iloc[-1] > curve["accuracy"].iloc[0] + 0.2
-
-
-def test_learning_curves_repeat_exactly_for_the_same_seeds(digits):
-    X, X_test, y_true, y_test = digits
-    args = (["random", "entropy"], [0, 1], lambda: LogisticRegression(max_iter=200),
-            (X, y_true), (X_test, y_test), 10, 10, 3)
-    first, second = strategies.learning_curves(*args), strategies.learning_curves(*args)
-    pd.testing.assert_frame_equal(first, second)
-    assert len(first) == 2 * 2 * 4
-    starts = first[first["round"] == 0].groupby("seed")["accuracy"].nunique()
-    assert (starts == 1).all()  # both strategies start from the same labels for a seed
-
-
-def test_reach_savings_and_budget_tables():
-    curves = pd.DataFrame({
-        "strategy": ["random"] * 3 + ["margin"] * 3 + ["random"] * 3 + ["margin"] * 3,
-        "seed": [0] * 6 + [1] * 6,
-        "round": [0, 1, 2] * 4,
-        "n_labels": [10, 20, 30] * 4,
-        "accuracy": [.5, .7, .9, .5, .9, .95, .5, .6, .9, .5, .6, .7],
-    })
-    reach = strategies.labels_to_reach(curves, 0.85)
-    table = reach.pivot(index="seed", columns="strategy", values="labels")
-    assert table.loc[0, "margin"] == 20 and table.loc[0, "random"] == 30
-    assert np.isnan(table.loc[1, "margin"])  # never reached: NaN, not a made-up number
-    saving = strategies.savings_vs_random(reach).loc["margin"]
-    assert saving["seeds_reached"] == 1 and saving["saving_mean"] == pytest.approx(1 / 3)
-    budget = strategies.accuracy_at_budget(curves, 25)
-    assert budget.loc["margin", "mean"] == pytest.approx(0.75)
-    with pytest.raises(ValueError, match="include it"):
-        strategies.savings_vs_random(reach[reach["strategy"] == "margin"])
-
-
-def test_labeling_cost_scales_with_labels():
-    cost = strategies.labeling_cost(pd.Series({"a": 100, "b": 300}), 0.5, 36, annotators=2)
-    assert cost.loc["b", "cost"] == 150 and cost.loc["a", "annotator_hours"] == 1
-    assert cost.loc["b", "working_days"] == pytest.approx(3 / 16)
-    with pytest.raises(ValueError):
-        strategies.labeling_cost(pd.Series([1]), -1, 10)

@@ -77,7 +77,7 @@ def test_exercise_3_wants_current_labels_of_both_annotators():
         a, b = store.labels(annotator=first), store.labels(annotator=second)
         return sorted(item for item in a.keys() | b.keys() if a.get(item) != b.get(item))
 
-    with pytest.raises(CheckFailed, match="labelled by only one annotator"):
+    with pytest.raises(CheckFailed, match="labeled by only one annotator"):
         check.exercise_3(one_sided)
     with pytest.raises(CheckFailed, match="a list of item ids"):
         check.exercise_3(lambda store, first, second: {"b", "c"})

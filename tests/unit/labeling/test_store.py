@@ -5,7 +5,7 @@ def test_labels_survive_a_restart_and_the_latest_counts(tmp_path):
     store = LabelStore(tmp_path / "labels.db")
     store.add_label("a", "cat")
     store.add_label("b", "dog")
-    store.add_label("a", "dog")  # the same item labelled twice
+    store.add_label("a", "dog")  # the same item labeled twice
     store.close()
     reopened = LabelStore(tmp_path / "labels.db")
     assert reopened.labels() == {"a": "dog", "b": "dog"}

@@ -44,7 +44,7 @@ def test_empty_queue_and_unknown_label_give_messages_not_exceptions(store):
     for _ in ITEMS:
         tool.buttons["good"].click()
     tool.buttons["good"].click()  # nothing left
-    assert "all 3 items are labelled or skipped" in tool.message.value
+    assert "all 3 items are labeled or skipped" in tool.message.value
     assert "All items are done" in tool.item_box.children[0].value
     with pytest.raises(QueueEmpty):
         tool.session.skip()
