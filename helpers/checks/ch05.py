@@ -18,7 +18,7 @@ def _psi_values(shift: float, seed: int) -> np.ndarray:
     """PSI of `CHECK_WINDOWS` normal windows, shifted by `shift`, against one fixed reference."""
     reference = np.random.default_rng(0).normal(size=1000)
     rng = np.random.default_rng(seed)
-    return np.array([drift.psi(reference, rng.normal(size=CHECK_WINDOW) + shift).statistic
+    return np.array([drift.psi(reference, rng.normal(size=CHECK_WINDOW) + shift).value
                      for _ in range(CHECK_WINDOWS)])
 
 
@@ -43,13 +43,13 @@ def exercise_1(pick_threshold: Callable[[np.ndarray, float], float], target: flo
 
 
 def _windows(seed: int) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
-    """WDBC as reference and quiet windows drawn from it."""
+    """A reference and 20 quiet windows, fresh draws from the copula fitted to WDBC."""
     from helpers import data
+    from helpers.monitoring.source import CopulaSource
 
-    features, _ = data.load_wdbc()
-    rng = np.random.default_rng(seed)
-    return features, [features.iloc[rng.integers(0, len(features), CHECK_WINDOW)]
-                      .reset_index(drop=True) for _ in range(20)]
+    world = CopulaSource.fit(*data.load_wdbc())
+    reference = world.sample(400, [seed, 0])[0]
+    return reference, [world.sample(CHECK_WINDOW, [seed, i + 1])[0] for i in range(20)]
 
 
 def exercise_2(unit_check: Callable[[pd.DataFrame, pd.DataFrame], Sequence[str]]) -> str:
@@ -89,15 +89,69 @@ def exercise_3(retrain_policy: Callable[[Sequence[float], float, int], Sequence[
                 "return one True/False per window.")
         first = next((i for i, trigger in enumerate(triggers) if trigger), None)
         require(first is None, 3, f"{label} triggered retraining (window {first})",
-                "require the drop in more than one window in a row (monitoring.AlertRule).")
+                "require the drop in more than one window in a row (detection.AlertRule).")
     first = next((i for i, trigger in enumerate(retrain_policy(drop, 0.95, lag)) if trigger), None)
     require(first is not None, 3, "a lasting drop from 0.95 to 0.60 never triggered retraining",
             "alarm when accuracy falls below baseline minus a tolerance (e.g. 0.05).")
     require(first >= 8 + lag, 3,
             f"retraining triggered in window {first}, before the labels of window 8 (the first "
             f"bad one) arrived in window {8 + lag}",
-            "shift the accuracy alarms by label_lag (monitoring.performance_alarms does it).")
+            "shift the accuracy alarms by label_lag (detection.performance_alarms does it).")
     require(first <= 8 + lag + 2, 3, f"retraining waited until window {first}",
             "two consecutive alarms are enough; more only delays the response.")
     return passed(3, f"no trigger on quiet data or one bad window; the drop from window 8 "
                      f"triggers in window {first} (labels {lag} windows late)")
+
+
+def _rates(rows: list[tuple[str, int, float, float]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["method", "window", "false_alarm_rate", "detection_rate"])
+
+
+# measured-looking tables, each with the set of answers that meet the requirements below
+_CASES = [
+    (_rates([("ks", 100, 0.05, 0.62), ("ks", 200, 0.04, 0.93), ("ks", 400, 0.05, 1.0),
+             ("psi", 100, 0.75, 0.99), ("psi", 200, 0.33, 1.0), ("psi", 400, 0.09, 1.0),
+             ("wasserstein", 100, 0.77, 1.0), ("wasserstein", 200, 0.45, 1.0)]),
+     {("ks", 200)}),
+    (_rates([("ks", 50, 0.04, 0.95), ("ks", 100, 0.06, 1.0), ("psi", 50, 0.02, 0.91),
+             ("psi", 200, 0.01, 1.0), ("wasserstein", 400, 0.0, 1.0)]),
+     {("ks", 50), ("psi", 50), ("psi", 200)}),
+    (_rates([("ks", 100, 0.05, 0.62), ("ks", 400, 0.04, 1.0), ("psi", 200, 0.33, 1.0)]),
+     set()),
+]
+BUDGET, MIN_DETECTION, MAX_WINDOW = 0.05, 0.9, 200
+
+
+def exercise_4(
+    choose_monitor: Callable[[pd.DataFrame, float, float, int], tuple[str, int] | None],
+) -> str:
+    """Any (method, window) that meets the budget, the detection rate and the deadline passes;
+    when none does, the answer must be None (no monitor is better than a broken promise)."""
+    for number, (table, good) in enumerate(_CASES, start=1):
+        choice = choose_monitor(table.copy(), BUDGET, MIN_DETECTION, MAX_WINDOW)
+        if not good:
+            require(choice is None, 4,
+                    f"in table {number} no option meets every requirement, yet you chose "
+                    f"{choice!r}",
+                    "return None when no row meets all three: say so rather than pick one.")
+            continue
+        require(choice is not None, 4, f"table {number} has options that meet every "
+                f"requirement ({sorted(good)}) but you chose none",
+                "keep the rows with false_alarm_rate <= budget, detection_rate >= "
+                "min_detection and window <= max_window.")
+        method, window = choice
+        row = table[(table.method == method) & (table.window == window)]
+        require(len(row) == 1, 4, f"({method!r}, {window}) is not a row of table {number}",
+                "return the method and window of one row of the table.")
+        problems = [f"false alarms {row.false_alarm_rate.iloc[0]:.0%} > {BUDGET:.0%}"
+                    if row.false_alarm_rate.iloc[0] > BUDGET else "",
+                    f"detection {row.detection_rate.iloc[0]:.0%} < {MIN_DETECTION:.0%}"
+                    if row.detection_rate.iloc[0] < MIN_DETECTION else "",
+                    f"window {window} > {MAX_WINDOW} rows (too late)"
+                    if window > MAX_WINDOW else ""]
+        require((method, window) in good, 4,
+                f"in table {number}, ({method!r}, {window}) breaks a requirement: "
+                + "; ".join(p for p in problems if p),
+                "every requirement must hold at once: budget, detection rate and deadline.")
+    return passed(4, "every choice meets the false-alarm budget, the detection rate and the "
+                     "deadline, and no option is invented when none does")

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from helpers.monitoring import drift
+from helpers.monitoring.source import CopulaSource
 from helpers.monitoring.stream import Window
 
 
@@ -16,14 +18,17 @@ def window_alarms(
     reference: pd.DataFrame,
     column: str | None = None,
     method: str = "auto",
+    threshold: float | None = None,
 ) -> list[bool]:
-    """For each window, whether drift is detected: in `column`, or in the frame as a whole."""
+    """For each window, whether drift is detected: in `column` (at `threshold`, default the
+    method's), or in the frame as a whole (each column at its method's default)."""
     alarms = []
     for window in windows:
         if column is None:
             alarms.append(drift.detect_frame(reference, window.features, method)[1])
         else:
-            alarms.append(drift.detect(reference[column], window.features[column], method).drifted)
+            alarms.append(drift.detect(reference[column], window.features[column], method,
+                                       threshold).drifted)
     return alarms
 
 
@@ -85,3 +90,37 @@ def performance_alarms(
         raise ValueError(f"label_lag counts windows and cannot be negative, got {label_lag}")
     known = [score < baseline - tolerance for score in scores]
     return ([False] * label_lag + known)[: len(scores)]
+
+
+def alarm_rates(
+    source: CopulaSource,
+    column: str,
+    window: int,
+    shift_sd: float,
+    *,
+    references: int,
+    windows_per_reference: int = 1,
+    reference_rows: int,
+    seed: int,
+    methods: Sequence[str] = ("ks", "psi", "wasserstein"),
+) -> list[dict]:
+    """Share of quiet windows that alarm, and of windows shifted by `shift_sd` sds that do.
+
+    Each of `references` fresh reference samples is compared with its own fresh windows, so
+    the rates average over the luck of the reference as well as of the windows.
+    """
+    rng = np.random.default_rng([seed, window])
+    alarms = {(m, kind): 0 for m in methods for kind in ("quiet", "moved")}
+    shape = (windows_per_reference, window)
+    for _ in range(references):
+        ref = source.sample(reference_rows, rng, [column])[0][column].to_numpy()
+        quiet = source.sample(window * shape[0], rng, [column])[0][column].to_numpy()
+        moved = source.sample(window * shape[0], rng, [column])[0][column].to_numpy()
+        moved = moved + shift_sd * source.sd[column]
+        for kind, values in (("quiet", quiet.reshape(shape)), ("moved", moved.reshape(shape))):
+            for current in values:
+                for m in methods:
+                    alarms[m, kind] += drift.detect(ref, current, m).drifted
+    total = references * windows_per_reference
+    return [{"method": m, "window": window, "detection_rate": alarms[m, "moved"] / total,
+             "false_alarm_rate": alarms[m, "quiet"] / total} for m in methods]

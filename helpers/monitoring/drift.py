@@ -21,17 +21,37 @@ _EPS = 1e-4
 
 @dataclass(frozen=True)
 class DriftResult:
-    """One test on one column: p-value methods drift when statistic < threshold, others when >=."""
+    """One test on one column: a p-value drifts below its threshold, a distance at or above."""
 
     method: str
-    statistic: float
+    measure: str  # "p_value" (KS, chi-square) or "distance" (PSI, Wasserstein)
+    value: float
     threshold: float
     drifted: bool
 
 
+def _p_value(method: str, p_value: float, threshold: float) -> DriftResult:
+    return DriftResult(method, "p_value", float(p_value), threshold, bool(p_value < threshold))
+
+
+def _distance(method: str, distance: float, threshold: float) -> DriftResult:
+    return DriftResult(method, "distance", float(distance), threshold, bool(distance >= threshold))
+
+
+def require_columns(reference: pd.DataFrame, current: pd.DataFrame) -> None:
+    """Refuse to compare frames when `current` lacks some of the reference's columns."""
+    missing = sorted(set(reference.columns) - set(current.columns))
+    if missing:
+        raise ValueError(f"the current data lacks columns {missing}; compare like with like")
+
+
 def _clean(values: pd.Series | np.ndarray) -> np.ndarray:
     """Values without NaN; refuses an empty sample with a clear message."""
-    array = pd.Series(values).dropna().to_numpy()
+    array = np.asarray(values)
+    if array.dtype.kind == "f":
+        array = array[~np.isnan(array)]
+    elif array.dtype.kind not in "iub":  # categories: let pandas find the missing values
+        array = pd.Series(array).dropna().to_numpy()
     if array.size == 0:
         raise ValueError("a drift test needs at least one non-missing value in each sample")
     return array
@@ -39,8 +59,7 @@ def _clean(values: pd.Series | np.ndarray) -> np.ndarray:
 
 def ks(reference, current, threshold: float = 0.05) -> DriftResult:
     """Two-sample Kolmogorov-Smirnov test; drift when the p-value is below `threshold`."""
-    p_value = stats.ks_2samp(_clean(reference), _clean(current)).pvalue
-    return DriftResult("ks", float(p_value), threshold, bool(p_value < threshold))
+    return _p_value("ks", stats.ks_2samp(_clean(reference), _clean(current)).pvalue, threshold)
 
 
 def wasserstein_norm(reference, current, threshold: float = 0.1) -> DriftResult:
@@ -48,7 +67,7 @@ def wasserstein_norm(reference, current, threshold: float = 0.1) -> DriftResult:
     ref, cur = _clean(reference), _clean(current)
     scale = np.std(ref) or 1.0
     distance = stats.wasserstein_distance(ref, cur) / scale
-    return DriftResult("wasserstein", float(distance), threshold, bool(distance >= threshold))
+    return _distance("wasserstein", distance, threshold)
 
 
 def psi(reference, current, threshold: float = 0.1) -> DriftResult:
@@ -58,8 +77,8 @@ def psi(reference, current, threshold: float = 0.1) -> DriftResult:
     ref_share = np.histogram(ref, edges)[0] / ref.size
     cur_share = np.histogram(cur, edges)[0] / cur.size
     ref_share, cur_share = np.maximum(ref_share, _EPS), np.maximum(cur_share, _EPS)
-    value = float(np.sum((ref_share - cur_share) * np.log(ref_share / cur_share)))
-    return DriftResult("psi", value, threshold, bool(value >= threshold))
+    value = np.sum((ref_share - cur_share) * np.log(ref_share / cur_share))
+    return _distance("psi", value, threshold)
 
 
 def chi_square(reference, current, threshold: float = 0.05) -> DriftResult:
@@ -70,8 +89,7 @@ def chi_square(reference, current, threshold: float = 0.05) -> DriftResult:
     observed = cur.value_counts().reindex(categories, fill_value=0).to_numpy()
     expected = np.maximum(ref_share, _EPS) * observed.sum()
     expected *= observed.sum() / expected.sum()
-    p_value = stats.chisquare(observed, expected).pvalue
-    return DriftResult("chi_square", float(p_value), threshold, bool(p_value < threshold))
+    return _p_value("chi_square", stats.chisquare(observed, expected).pvalue, threshold)
 
 
 METHODS = {"ks": ks, "wasserstein": wasserstein_norm, "psi": psi, "chi_square": chi_square}
@@ -84,22 +102,26 @@ def default_method(reference: pd.Series) -> str:
     return "ks" if reference.dropna().size <= SMALL_SAMPLE else "wasserstein"
 
 
-def detect(reference: pd.Series, current: pd.Series, method: str = "auto") -> DriftResult:
-    """Test one column with `method` (or evidently's default for its type and size)."""
+def detect(
+    reference: pd.Series, current: pd.Series, method: str = "auto",
+    threshold: float | None = None,
+) -> DriftResult:
+    """Test one column with `method` (or evidently's default for its type and size), at
+    `threshold` (or the method's default)."""
     chosen = default_method(reference) if method == "auto" else method
     if chosen not in METHODS:
         choices = ["auto", *METHODS]
         raise ValueError(f"unknown drift method {method!r}; choose one of {choices}")
-    return METHODS[chosen](reference, current)
+    if threshold is None:
+        return METHODS[chosen](reference, current)
+    return METHODS[chosen](reference, current, threshold)
 
 
 def detect_frame(
     reference: pd.DataFrame, current: pd.DataFrame, method: str = "auto"
 ) -> tuple[pd.DataFrame, bool]:
     """Per-column results, and whether the frame drifts (>= half of its columns drift)."""
-    missing = sorted(set(reference.columns) - set(current.columns))
-    if missing:
-        raise ValueError(f"the current data lacks columns {missing}; compare like with like")
+    require_columns(reference, current)
     rows = {column: detect(reference[column], current[column], method) for column in reference}
     table = pd.DataFrame([vars(result) for result in rows.values()], index=list(rows))
     return table, bool(table["drifted"].mean() >= DATASET_SHARE)

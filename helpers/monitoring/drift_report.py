@@ -10,6 +10,8 @@ from typing import Any
 
 import pandas as pd
 
+from helpers.monitoring.drift import require_columns
+
 
 def run_drift_report(
     reference: pd.DataFrame,
@@ -25,9 +27,7 @@ def run_drift_report(
     from evidently import DataDefinition, Dataset, Report
     from evidently.presets import DataDriftPreset
 
-    missing = sorted(set(reference.columns) - set(current.columns))
-    if missing:
-        raise ValueError(f"the current data lacks columns {missing}; compare like with like")
+    require_columns(reference, current)
     numeric = [c for c in reference.columns if pd.api.types.is_numeric_dtype(reference[c])]
     categorical = [c for c in reference.columns if c not in numeric]
     definition = DataDefinition(numerical_columns=numeric, categorical_columns=categorical)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 from sklearn.metrics import accuracy_score
 
-Metric = Callable[[np.ndarray, np.ndarray], float]
+from helpers.monitoring.model_metrics import Metric
 
 
 def metric_by_group(

@@ -7,10 +7,12 @@ squared error (RMSE, in the target's units, punishes large misses) and mean abso
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from sklearn.metrics import accuracy_score, f1_score, precision_score, recall_score
+
+Metric = Callable[[np.ndarray, np.ndarray], float]  # metric(y_true, y_pred), higher is better
 
 
 def _pair(y_true: Sequence, y_pred: Sequence) -> tuple[np.ndarray, np.ndarray]:

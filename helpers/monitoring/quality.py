@@ -46,8 +46,12 @@ class Expectations:
             max_missing=(reference.isna().mean() + missing_slack).to_dict(),
         )
 
-    def check(self, frame: pd.DataFrame, max_out_of_range: float = 0.01) -> list[Violation]:
-        """Every violation in `frame` (an empty list when the data looks valid)."""
+    def check(self, frame: pd.DataFrame, max_out_of_range: float = 0.03) -> list[Violation]:
+        """Every violation in `frame` (an empty list when the data looks valid).
+
+        A range learnt from a few hundred rows misses the far tail of a skewed column, so a
+        few values outside it are allowed; a broken feed moves far more than 3 % of them.
+        """
         found = [Violation(c, "schema", "column is missing") for c in self.dtypes if c not in frame]
         found += [Violation(c, "schema", "unexpected column")
                   for c in frame if c not in self.dtypes]

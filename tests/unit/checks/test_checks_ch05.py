@@ -58,3 +58,40 @@ def test_exercise_3_wants_patience_but_not_too_much():
         check.exercise_3(policy(consecutive=4))
     with pytest.raises(CheckFailed, match="never triggered"):
         check.exercise_3(lambda accuracy, baseline, lag: [False] * len(accuracy))
+
+
+def feasible(rates, budget, min_detection, max_window):
+    ok = rates[(rates.false_alarm_rate <= budget) & (rates.detection_rate >= min_detection)
+               & (rates.window <= max_window)]
+    return None if ok.empty else (ok.method.iloc[-1], int(ok.window.iloc[-1]))
+
+
+def first_feasible(rates, *rest):
+    return feasible(rates.iloc[::-1], *rest)
+
+
+def best_detection(rates, budget, min_detection, max_window):
+    row = rates.sort_values("detection_rate").iloc[-1]  # ignores the false-alarm budget
+    return row.method, int(row.window)
+
+
+def no_deadline(rates, budget, min_detection, max_window):
+    ok = rates[(rates.false_alarm_rate <= budget) & (rates.detection_rate >= min_detection)]
+    return None if ok.empty else (ok.method.iloc[-1], int(ok.window.iloc[-1]))
+
+
+def always_something(rates, budget, min_detection, max_window):
+    return feasible(rates, budget, min_detection, max_window) or ("ks", 100)
+
+
+def test_exercise_4_accepts_every_feasible_choice_and_nothing_else():
+    assert "passed" in check.exercise_4(feasible)
+    assert "passed" in check.exercise_4(first_feasible)  # another defensible answer
+    with pytest.raises(CheckFailed, match="breaks a requirement: false alarms"):
+        check.exercise_4(best_detection)
+    with pytest.raises(CheckFailed, match=r"too late"):
+        check.exercise_4(no_deadline)
+    with pytest.raises(CheckFailed, match="no option meets every requirement"):
+        check.exercise_4(always_something)
+    with pytest.raises(CheckFailed, match="you chose none"):
+        check.exercise_4(lambda *args: None)

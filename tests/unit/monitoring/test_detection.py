@@ -1,6 +1,5 @@
 import pytest
 
-from helpers import data
 from helpers.monitoring import detection, stream
 
 
@@ -29,15 +28,29 @@ def test_score_of_streams_without_drift_or_without_alerts():
         detection.score([True], [True, False])
 
 
-def test_job_finds_a_sudden_shift_at_once_and_stays_quiet_without_drift():
-    features, target = data.load_wdbc()
+def test_job_finds_a_sudden_shift_at_once_and_stays_quiet_without_drift(wdbc_world):
+    reference, _ = wdbc_world.sample(400, 99)
     scenario = stream.Scenario("sudden", column="mean_radius", start=5, magnitude=1.0)
-    windows = stream.simulate_stream(features, target, scenario, 10, 300, seed=0)
-    alarms = detection.window_alarms(windows, features, column="mean_radius")
+    windows = stream.simulate_stream(wdbc_world, scenario, 10, 300, seed=0)
+    alarms = detection.window_alarms(windows, reference, column="mean_radius", threshold=0.01)
     result = detection.score(alarms, [w.drifting for w in windows])
     assert result.delay == 0 and result.detection_rate == 1.0 and result.false_alarm_rate == 0.0
-    quiet = stream.simulate_stream(features, target, stream.Scenario(), 10, 300, seed=0)
-    assert not any(detection.window_alarms(quiet, features))
+    quiet = stream.simulate_stream(wdbc_world, stream.Scenario(), 10, 300, seed=0)
+    assert not any(detection.window_alarms(quiet, reference))
+
+
+def test_alarm_rates_keep_ks_near_its_level_and_show_noisy_distances(wdbc_world):
+    small = detection.alarm_rates(wdbc_world, "worst_radius", 25, 0.5, references=60,
+                                  reference_rows=300, seed=0)
+    large = detection.alarm_rates(wdbc_world, "worst_radius", 500, 0.5, references=60,
+                                  reference_rows=300, seed=0)
+    by = {(row["method"], row["window"]): row for row in small + large}
+    assert by["ks", 25]["false_alarm_rate"] <= 0.15 and by["ks", 500]["false_alarm_rate"] <= 0.15
+    assert by["ks", 500]["detection_rate"] > by["ks", 25]["detection_rate"]
+    assert by["psi", 25]["false_alarm_rate"] > 0.8 > by["psi", 500]["false_alarm_rate"]
+    again = detection.alarm_rates(wdbc_world, "worst_radius", 25, 0.5, references=60,
+                                  reference_rows=300, seed=0)
+    assert again == small
 
 
 def test_performance_alarms_wait_for_late_labels():

@@ -27,12 +27,12 @@ def test_a_half_sigma_shift_is_drift_for_every_method(normal):
 def test_wasserstein_is_in_units_of_reference_std(normal):
     reference, _ = normal
     shifted = drift.wasserstein_norm(reference * 10, reference * 10 + 5)
-    assert shifted.statistic == pytest.approx(0.5, rel=0.05)
+    assert shifted.value == pytest.approx(0.5, rel=0.05)
 
 
 def test_psi_is_zero_for_identical_samples_and_grows_with_shift(normal):
     reference, _ = normal
-    values = [drift.psi(reference, reference + shift).statistic for shift in (0.0, 0.2, 0.5, 1.0)]
+    values = [drift.psi(reference, reference + shift).value for shift in (0.0, 0.2, 0.5, 1.0)]
     assert values[0] == pytest.approx(0.0, abs=1e-12)
     assert values == sorted(values)
 
@@ -83,3 +83,27 @@ def test_frame_drifts_when_half_its_columns_do(normal):
     assert drift.detect_frame(ref, one)[1] is False
     table, drifted = drift.detect_frame(ref, two)
     assert drifted and table["drifted"].tolist() == [True, True, False]
+
+
+def test_results_say_whether_they_hold_a_p_value_or_a_distance(normal):
+    reference, current = normal
+    assert drift.ks(reference, current).measure == "p_value"
+    assert drift.chi_square(pd.Series(["a", "b"] * 50), pd.Series(["a", "b"] * 50)).measure \
+        == "p_value"
+    assert drift.psi(reference, current).measure == "distance"
+    assert drift.wasserstein_norm(reference, current).measure == "distance"
+
+
+def test_a_threshold_can_be_chosen(normal):
+    reference, current = normal
+    shifted = current + 0.08
+    default = drift.detect(reference, shifted, "ks")
+    strict = drift.detect(reference, shifted, "ks", threshold=1e-9)
+    assert default.value == strict.value and strict.threshold == 1e-9
+    assert default.drifted and not strict.drifted
+
+
+def test_require_columns_names_what_is_missing():
+    drift.require_columns(pd.DataFrame({"a": [1]}), pd.DataFrame({"a": [2], "b": [3]}))
+    with pytest.raises(ValueError, match=r"lacks columns \['a'\]; compare like with like"):
+        drift.require_columns(pd.DataFrame({"a": [1]}), pd.DataFrame({"b": [3]}))
