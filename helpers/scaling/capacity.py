@@ -114,7 +114,7 @@ def simulate(rate: float, service: Sampler, servers: int, requests: int = 20_000
 
     The first `warmup` fraction of requests (the queue filling from empty) is dropped.
     """
-    from simpy import Environment, Store  # codespell:ignore simpy
+    from simpy import Environment, Store
 
     if servers < 1 or rate <= 0 or requests < 10:
         raise ValueError(f"need servers >= 1, rate > 0 and requests >= 10, got {servers}, "
@@ -142,7 +142,7 @@ def simulate_closed(users: int, service: Sampler, servers: int = 1, requests: in
 
     This is how a load generator such as locust drives a server (no think time).
     """
-    from simpy import Environment, Store  # codespell:ignore simpy
+    from simpy import Environment, Store
 
     if users < 1 or servers < 1 or requests < 10:
         raise ValueError(f"need users, servers >= 1 and requests >= 10, got {users}, "
@@ -263,7 +263,7 @@ def simulate_autoscaling(rate_at: Callable[[float], float], service: Sampler,
                          scaler: Autoscaler, duration: float, replicas: int = 1,
                          seed: int = 0, max_rate: float | None = None) -> ScalingRun:
     """Requests arriving at `rate_at(t)`/s for `duration` s, replicas added and removed by rule."""
-    from simpy import Environment, Store  # codespell:ignore simpy
+    from simpy import Environment, Store
 
     rng = np.random.default_rng(seed)
     grid = np.linspace(0, duration, 200)
