@@ -3,6 +3,7 @@
 #   docker build -f deploy/serving.Dockerfile -t wdbc-service .
 #   docker run --rm -p 127.0.0.1:8080:8080 \
 #       -e SERVING_API_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe())')" \
+#       -e SERVING_ADMIN_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe())')" \
 #       -v "$PWD/registry:/srv/registry:ro" wdbc-service
 # The registry is mounted read-only: the image holds code and packages, never a model, so one
 # image serves every model version and a rollback needs no rebuild.
@@ -36,5 +37,10 @@ EXPOSE 8080
 # Liveness for `docker run --health-cmd`-style checks; readiness is /ready (model loaded).
 HEALTHCHECK --interval=10s --timeout=2s --start-period=60s \
     CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8080/health')"
-CMD ["uvicorn", "--factory", "helpers.service.app:create_app", \
-     "--host", "0.0.0.0", "--port", "8080", "--no-access-log"]
+# `helpers.service.launch` is uvicorn's command line with torch hidden from imports (the lock
+# installs it for other chapters; the service never uses it). The limits bound how many
+# connections one container holds and how long an idle one stays open; the app itself bounds
+# the time to read a body (SERVING_READ_TIMEOUT_S) and the batching queue (SERVING_MAX_QUEUE).
+CMD ["python", "-m", "helpers.service.launch", "--factory", "helpers.service.app:create_app", \
+     "--host", "0.0.0.0", "--port", "8080", "--no-access-log", \
+     "--limit-concurrency", "1000", "--timeout-keep-alive", "5"]

@@ -1,9 +1,16 @@
-"""The serving load benchmark: locust at 1, 8 and 64 clients against three serving modes.
+"""The serving load benchmark: locust at 1 and 64 clients (or any list) against serving modes.
 
-Modes: (a) one model call per request, (b) dynamic micro-batching, (c) the ONNX Runtime
-backend (one call per request). One real headless locust process runs a stage for each mode
-and number of clients against a real uvicorn server; locust's statistics of each stage
-(written as CSV by the locustfile) give latency percentiles and throughput.
+Modes: a no-op route on the same server (the ceiling: what HTTP, the framework and the load
+generator cost with no model at all), then (a) one model call per request, (b) dynamic
+micro-batching, (c) the ONNX Runtime backend, (d) micro-batching on ONNX Runtime. One real
+headless locust process runs a stage for each mode and number of clients against a real
+uvicorn server; locust's statistics of each stage (written as CSV by the locustfile) give
+latency percentiles and throughput, and `with_ceiling` puts each mode as a fraction of the
+no-op route at the same number of clients, measured in the same run.
+
+Locust's clients are a closed loop (each waits for its answer before sending again), so the
+offered load drops when the server slows down: queueing is hidden, not absent. Overload is
+shown with an open-loop burst instead (`helpers.service.traffic.burst`).
 
 ``python -m helpers.service.bench`` trains a forest, registers it in a temporary registry,
 starts the server and prints the table; ``--seconds 30 --trees 300`` for a longer run.
@@ -21,6 +28,7 @@ import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -28,24 +36,28 @@ from helpers.service import process
 from helpers.timing import best_of
 
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
-USERS = (1, 8, 64)
+USERS = (1, 64)
+CEILING = "no-op route (ceiling)"
 
 
 @dataclass(frozen=True)
 class Mode:
-    """A way of serving: the route clients call and the batching window (0 = off)."""
+    """A way of serving: the route clients call, its method and the batching window (0 = off)."""
 
     name: str
     path: str
     window_ms: float
+    method: str = "POST"
 
 
 def default_modes(window_ms: float = 5.0) -> list[Mode]:
-    """The three modes the chapter compares."""
+    """The four modes the chapter compares, then the ceiling (last: locust is warm by then)."""
     return [
         Mode("one call per request", "/predict", 0.0),
         Mode("micro-batching", "/predict", window_ms),
         Mode("onnx runtime", "/predict?backend=onnx", 0.0),
+        Mode("batching + onnx", "/predict?backend=onnx", window_ms),
+        Mode(CEILING, "/health", 0.0, "GET"),
     ]
 
 
@@ -88,17 +100,18 @@ def plan_stages(modes: Iterable[Mode], users: Iterable[int]) -> list[dict]:
     for mode in modes:
         if stages:
             stages.append({**stages[-1], "users": 0})
-        stages += [{"mode": mode.name, "path": mode.path, "window_ms": mode.window_ms,
-                    "users": n} for n in sorted(users)]
+        stages += [{"mode": mode.name, "path": mode.path, "method": mode.method,
+                    "window_ms": mode.window_ms, "users": n} for n in sorted(users)]
     return stages
 
 
 def run_locust(url: str, api_key: str, stages: list[dict], seconds: float, max_batch: int,
-               rows_file: Path, workdir: Path) -> list[LoadResult]:
+               rows_file: Path, workdir: Path, admin_key: str | None = None) -> list[LoadResult]:
     """One headless locust process against `url` that runs all `stages`; parse its CSV."""
     out, plan = workdir / "stages.csv", workdir / "plan.json"
     plan.write_text(json.dumps({"stages": stages, "seconds": seconds, "max_batch": max_batch,
-                                "api_key": api_key, "rows": str(rows_file), "out": str(out)}))
+                                "api_key": api_key, "admin_key": admin_key or api_key,
+                                "rows": str(rows_file), "out": str(out)}))
     command = [sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless",
                "--host", url, "--only-summary", "--loglevel", "ERROR", "--stop-timeout", "5"]
     env = {**os.environ, "BENCH_PLAN": str(plan)}
@@ -115,16 +128,25 @@ def _result(mode: str, row: dict[str, float]) -> LoadResult:
                       int(row.pop("failures")), **row)
 
 
-def set_batching(server: process.Server, api_key: str, window_ms: float, max_batch: int) -> None:
-    """Switch the server's micro-batching window (0: off) through its admin route."""
-    with process.client(server, api_key) as http:
-        answer = http.put("/admin/batching", json={"window_ms": window_ms, "max_batch": max_batch})
+def set_batching(url: str, admin_key: str, window_ms: float, max_batch: int,
+                 max_queue: int | None = None) -> dict:
+    """Switch the micro-batching window (0: off), batch size and queue bound of the server at
+    `url` through its admin route; returns the settings it now uses."""
+    import httpx
+
+    from helpers.service.security import API_KEY_HEADER
+
+    config = {"window_ms": window_ms, "max_batch": max_batch, "max_queue": max_queue}
+    with httpx.Client(base_url=url, headers={API_KEY_HEADER: admin_key}, timeout=10) as http:
+        answer = http.put("/admin/batching", json=config)
         answer.raise_for_status()
+        return answer.json()
 
 
 def benchmark(server: process.Server, api_key: str, rows: np.ndarray,
               users: Iterable[int] = USERS, seconds: float = 2.0,
-              modes: list[Mode] | None = None, max_batch: int = 64) -> list[LoadResult]:
+              modes: list[Mode] | None = None, max_batch: int = 64,
+              admin_key: str | None = None) -> list[LoadResult]:
     """Every mode at every client count, in one locust process; batching is off afterwards."""
     stages = plan_stages(modes or default_modes(), users)
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
@@ -132,9 +154,16 @@ def benchmark(server: process.Server, api_key: str, rows: np.ndarray,
         rows_file.write_text(json.dumps(np.asarray(rows).tolist()))
         try:
             return run_locust(server.url, api_key, stages, seconds, max_batch, rows_file,
-                              Path(tmp))
+                              Path(tmp), admin_key)
         finally:
-            set_batching(server, api_key, 0.0, max_batch)
+            set_batching(server.url, admin_key or api_key, 0.0, max_batch)
+
+
+def with_ceiling(table: Any, ceiling: str = CEILING) -> Any:
+    """The results table (pandas) with `of_ceiling`: each stage's throughput as a fraction of
+    the no-op route's at the same number of clients."""
+    noop = table[table["mode"] == ceiling].set_index("users")["rps"]
+    return table.assign(of_ceiling=table["rps"] / table["users"].map(noop))
 
 
 def in_process_rows_per_second(predict: Callable[[np.ndarray], np.ndarray], rows: np.ndarray,
@@ -174,16 +203,16 @@ def main(argv: list[str] | None = None) -> int:
                           data_sha256=hashing.sha256_file(data.verified_path(data.WDBC)),
                           onnx_example=x[:1])
         registry.promote("wdbc-forest", 1)
-        key = "bench-" + os.urandom(12).hex()
-        settings = ServiceSettings(registry=Path(root), model="wdbc-forest", api_key=key)
+        key, admin = "bench-" + os.urandom(12).hex(), "admin-" + os.urandom(12).hex()
+        settings = ServiceSettings(registry=Path(root), model="wdbc-forest", api_key=key,
+                                   admin_key=admin)
         with process.serve(settings.to_env(), timeout=180) as server:
             results = benchmark(server, key, x, args.users, args.seconds,
-                                default_modes(args.window_ms), args.max_batch)
-    print(f"{'mode':22s} {'users':>5s} {'requests':>8s} {'failed':>6s} {'p50 ms':>7s} "
-          f"{'p95 ms':>7s} {'p99 ms':>7s} {'req/s':>7s}")
-    for r in results:
-        print(f"{r.mode:22s} {r.users:5d} {r.requests:8d} {r.failures:6d} {r.p50_ms:7.0f} "
-              f"{r.p95_ms:7.0f} {r.p99_ms:7.0f} {r.rps:7.1f}")
+                                default_modes(args.window_ms), args.max_batch, admin)
+    import pandas as pd
+
+    table = with_ceiling(pd.DataFrame(as_table(results)))
+    print(table.round(3).to_string(index=False))
     upper = in_process_rows_per_second(forest.predict_proba, x)
     print(f"in-process batch prediction (no HTTP): {upper:,.0f} rows/s")
     return 0

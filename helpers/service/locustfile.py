@@ -9,54 +9,73 @@ resets locust's statistics and writes each stage's figures (percentiles from loc
 statistics) as one CSV row. Locust calls `tick` once a second, so a stage lasts a whole
 number of seconds. One process instead of one per mode saves locust's start-up (about 4 s
 each). The plan comes from the JSON file named by BENCH_PLAN, written by
-`helpers.service.bench`. Importing this module imports locust, which patches the standard
-library for gevent: only locust itself should import it.
+`helpers.service.bench`, and is read when the load starts, not at import. Importing this module
+imports locust, which patches the standard library for gevent: only locust itself should.
 """
 
 from __future__ import annotations
 
 import csv
+import functools
 import itertools
 import json
 import os
 import time
-import urllib.request
 from pathlib import Path
 
 from locust import FastHttpUser, LoadTestShape, constant, task
 
+from helpers.service.bench import set_batching
+from helpers.service.security import API_KEY_HEADER
+
 FIELDS = ("stage", "users", "requests", "failures", "p50_ms", "p95_ms", "p99_ms", "rps")
-PLAN = json.loads(Path(os.environ["BENCH_PLAN"]).read_text())
-CURRENT = {"path": PLAN["stages"][0]["path"]}  # the route every client calls right now
+CURRENT: dict[str, str] = {}  # the route and method every client calls right now
+
+
+@functools.cache
+def plan() -> dict:
+    """The benchmark plan, from the JSON file named by the BENCH_PLAN environment variable."""
+    if "BENCH_PLAN" not in os.environ:
+        raise RuntimeError("set BENCH_PLAN to a plan file: run the benchmark through "
+                           "helpers.service.bench, which writes one")
+    return json.loads(Path(os.environ["BENCH_PLAN"]).read_text())
 
 
 class PredictClient(FastHttpUser):
-    """One client posting rows of the data set to the current route, one after another."""
+    """One client sending rows of the data set to the current route, one after another."""
 
     wait_time = constant(0)
 
     def on_start(self) -> None:
-        rows = json.loads(Path(PLAN["rows"]).read_text())
+        rows = json.loads(Path(plan()["rows"]).read_text())
         self.bodies = itertools.cycle([{"features": row} for row in rows])
-        self.headers = {"X-API-Key": PLAN["api_key"]}
+        self.headers = {API_KEY_HEADER: plan()["api_key"]}
 
     @task
     def predict(self) -> None:
-        self.client.post(CURRENT["path"], json=next(self.bodies), headers=self.headers,
-                         name="predict")
+        if CURRENT["method"] == "GET":
+            self.client.get(CURRENT["path"], headers=self.headers, name="predict")
+        else:
+            self.client.post(CURRENT["path"], json=next(self.bodies), headers=self.headers,
+                             name="predict")
 
 
 class StagedLoad(LoadTestShape):
-    """Stages of PLAN["seconds"] each, in the order of PLAN["stages"]."""
+    """Stages of plan()["seconds"] each, in the order of plan()["stages"]."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.stages = PLAN["stages"]
-        self.seconds = float(PLAN["seconds"])
-        self.out = Path(PLAN["out"])
+        self.stages: list[dict] = []
+        self.seconds, self.out = 1.0, Path()
         self.stage, self.stage_start, self.rows = -1, 0.0, []
 
     def tick(self) -> tuple[int, float] | None:
+        if not self.stages:  # the first tick: read the plan now, not at import
+            self.stages, self.seconds = plan()["stages"], float(plan()["seconds"])
+            self.out = Path(plan()["out"])
+        return self._tick()
+
+    def _tick(self) -> tuple[int, float] | None:
         stage = int(self.get_run_time() // self.seconds)
         if stage != self.stage:
             self._close_stage()
@@ -73,15 +92,10 @@ class StagedLoad(LoadTestShape):
         """Point clients at the stage's route; switch batching when the mode changes."""
         new = self.stages[stage]
         old = self.stages[self.stage] if self.stage >= 0 else None
-        CURRENT["path"] = new["path"]
+        CURRENT.update(path=new["path"], method=new.get("method", "POST"))
         if old is None or old["window_ms"] != new["window_ms"]:
-            body = json.dumps({"window_ms": new["window_ms"], "max_batch": PLAN["max_batch"]})
-            request = urllib.request.Request(
-                self.runner.environment.host.rstrip("/") + "/admin/batching",
-                data=body.encode(), method="PUT",
-                headers={"X-API-Key": PLAN["api_key"], "Content-Type": "application/json"})
-            with urllib.request.urlopen(request, timeout=10) as answer:
-                answer.read()
+            set_batching(self.runner.environment.host.rstrip("/"), plan()["admin_key"],
+                         new["window_ms"], plan()["max_batch"])
 
     def _close_stage(self) -> None:
         """Record the finished stage's figures from locust's statistics."""

@@ -29,6 +29,8 @@ from helpers.service.security import API_KEY_HEADER
 
 APP = "helpers.service.app:create_app"
 PARENT_ENV = "SERVING_PARENT_PID"  # the server exits when this process is gone
+# at most 1,000 connections and requests at once (then 503), idle keep-alive closed after 5 s
+LIMITS = ("--limit-concurrency", "1000", "--timeout-keep-alive", "5")
 LISTENING = re.compile(r"Uvicorn running on (http://127\.0\.0\.1:\d+)")
 
 
@@ -72,13 +74,18 @@ def client(server: Server, api_key: str | None = None, timeout: float = 10.0) ->
     return httpx.Client(base_url=server.url, headers=headers, timeout=timeout, transport=transport)
 
 
-def start(env: Mapping[str, str], log_dir: Path, extra_args: tuple[str, ...] = ()) -> Server:
-    """Start ``uvicorn --factory`` on 127.0.0.1, port 0 (a free one); return once it listens."""
+def start(env: Mapping[str, str], log_dir: Path, extra_args: tuple[str, ...] = (),
+          app: str = APP) -> Server:
+    """Start ``uvicorn --factory app`` on 127.0.0.1, port 0 (a free one); return once it listens.
+
+    `LIMITS` bound the open connections and idle keep-alive time (the app itself bounds the
+    time to read a body); `extra_args` are added to uvicorn's command line.
+    """
     log_path = Path(log_dir) / f"server-{time.monotonic_ns()}.log"
     # `helpers.service.launch` is uvicorn's command line, with torch hidden (see its docstring)
-    command = [sys.executable, "-m", "helpers.service.launch", "--factory", APP,
+    command = [sys.executable, "-m", "helpers.service.launch", "--factory", app,
                "--host", "127.0.0.1", "--port", "0", "--no-access-log", "--log-level", "info",
-               *extra_args]
+               *LIMITS, *extra_args]
     env = {**os.environ, **env, PARENT_ENV: str(os.getpid())}
     with log_path.open("wb") as log:
         process = subprocess.Popen(
@@ -115,24 +122,39 @@ def _fail_if_exited(server: Server) -> None:
                                f"{server.log_tail()}")
 
 
-def wait_ready(server: Server, timeout: float = 60.0) -> dict:
-    """Poll /ready until it says 200; fail fast if the process dies or reports an error."""
+def wait_until_ready(client: httpx.Client, timeout: float = 60.0,
+                     alive: Callable[[], None] | None = None) -> dict:
+    """Poll /ready through `client` (a server's or FastAPI's TestClient) until it says 200.
+
+    Fails fast with `ServerStartError` when the service reports it could not load its model,
+    or when `alive` (a check that the process still runs) raises.
+    """
     deadline = time.monotonic() + timeout
-    with httpx.Client(base_url=server.url, timeout=2.0) as client:
-        while time.monotonic() < deadline:
-            _fail_if_exited(server)
-            try:
-                answer = client.get("/ready")
-            except httpx.TransportError:
-                answer = None
-            if answer is not None and answer.status_code == 200:
-                return answer.json()
-            if answer is not None and answer.json().get("error"):
-                raise ServerStartError(f"the server could not load its model: "
-                                       f"{answer.json()['error']}")
-            time.sleep(0.1)
-    raise ServerStartError(f"the server was not ready after {timeout:.0f} s:\n"
-                           f"{server.log_tail()}")
+    while time.monotonic() < deadline:
+        if alive is not None:
+            alive()
+        try:
+            answer = client.get("/ready")
+        except httpx.TransportError:
+            answer = None
+        if answer is not None and answer.status_code == 200:
+            return answer.json()
+        if answer is not None and answer.json().get("error"):
+            raise ServerStartError(f"the server could not load its model: "
+                                   f"{answer.json()['error']}")
+        time.sleep(0.05)
+    raise ServerStartError(f"the service was not ready after {timeout:.0f} s")
+
+
+def wait_ready(server: Server, timeout: float = 60.0) -> dict:
+    """Poll the server's /ready until it says 200; fail fast if the process dies."""
+    with httpx.Client(base_url=server.url, timeout=2.0) as http:
+        try:
+            return wait_until_ready(http, timeout, partial(_fail_if_exited, server))
+        except ServerStartError as error:
+            if server.process.poll() is not None:  # exited: the message has the log already
+                raise
+            raise ServerStartError(f"{error}:\n{server.log_tail()}") from None
 
 
 def stop(server: Server, grace: float = 10.0) -> None:

@@ -39,7 +39,7 @@ def route(check_width=True, use_version=True, auth=True):
 
         @app.post("/versions/{version}/predict", dependencies=dependencies)
         async def predict_version(version: int, body: PredictRequest) -> Prediction:
-            store = app.state.service["store"]
+            store = app.state.service.store
             deployed = await run_in_threadpool(store.get, version if use_version else None)
             rows = (as_matrix([body.features], deployed.backend.n_features) if check_width
                     else np.asarray([body.features + [0.0] * (30 - len(body.features))]))
@@ -63,14 +63,81 @@ def test_exercise_2_wants_the_path_version_the_key_and_input_checks():
         check.exercise_2(lambda app, settings: None)
 
 
-def test_exercise_3_wants_batches_that_grow_with_the_window():
-    good = pd.DataFrame({"window_ms": [0, 2, 10], "mean_batch": [1.4, 2.7, 5.2],
-                         "p50_ms": [3.5, 4.8, 11.0]})
-    assert "passed" in check.exercise_3(good)
-    flat = good.assign(mean_batch=[8.0, 8.0, 8.0])
-    with pytest.raises(CheckFailed, match=r"did not grow with the window \(8.00 -> 8.00\)"):
-        check.exercise_3(flat)
-    with pytest.raises(CheckFailed, match="at least 3 windows"):
-        check.exercise_3(good.iloc[1:])
-    with pytest.raises(CheckFailed, match="expected a DataFrame"):
-        check.exercise_3(good.drop(columns="p50_ms"))
+CLIENTS, THINK_MS = 8, 10.0
+
+
+def measured(window_ms, mean_batch, p50_ms, p99_ms, clients=CLIENTS, think_ms=THINK_MS):
+    """One row whose throughput fits the clients' loop (Little's law)."""
+    return {"window_ms": window_ms, "mean_batch": mean_batch, "p50_ms": p50_ms,
+            "p99_ms": p99_ms, "requests_per_s": clients / ((think_ms + p50_ms) / 1000)}
+
+
+GOOD = pd.DataFrame([measured(0, 1.4, 3.5, 6.0), measured(2, 2.7, 4.8, 8.0),
+                     measured(10, 5.2, 11.0, 15.0)])
+
+
+def measuring(mean_batch):
+    async def measure(window_ms):
+        return {**measured(window_ms, mean_batch, 11.0, 15.0)}
+
+    return measure
+
+
+def test_exercise_3_accepts_a_table_that_measure_reproduces():
+    assert "passed" in check.exercise_3(GOOD, measuring(5.0), CLIENTS, THINK_MS)
+
+
+def test_exercise_3_rejects_a_table_that_measure_does_not_reproduce():
+    with pytest.raises(CheckFailed, match="the table is not what measure"):
+        check.exercise_3(GOOD, measuring(1.0), CLIENTS, THINK_MS)
+
+
+@pytest.mark.parametrize("table,problem", [
+    (GOOD.assign(mean_batch=[8.0, 8.0, 8.0]), r"did not grow with the window \(8.00 -> 8.00\)"),
+    (GOOD.iloc[1:], "at least 3 windows"),
+    (GOOD.drop(columns="p99_ms"), "expected a DataFrame"),
+    (GOOD.assign(p50_ms=[0.4, 0.5, 0.9]), "below the model's own 2 ms"),
+    (GOOD.assign(p99_ms=[3.0, 4.0, 5.0]), "p99 below the p50"),
+    (GOOD.assign(mean_batch=[1.0, 3.0, 20.0]), "between 1 and the 8 clients"),
+    (GOOD.assign(requests_per_s=[2000.0, 2000.0, 2000.0]), "does not fit 8 clients"),
+    (GOOD.assign(p50_ms=[3.5, None, 11.0]), "finite number"),
+])
+def test_exercise_3_rejects_tables_that_were_not_measured(table, problem):
+    with pytest.raises(CheckFailed, match=problem):
+        check.exercise_3(table, measuring(5.0), CLIENTS, THINK_MS)
+
+
+def rule(table, target):
+    meeting = table[table.p99_ms <= target]
+    return None if meeting.empty else float(meeting.window_ms[meeting.mean_batch.idxmax()])
+
+
+def test_exercise_4_accepts_the_rule_and_every_near_tie():
+    assert "passed" in check.exercise_4(rule, GOOD, 20.0)
+    assert "add capacity" in check.exercise_4(rule, GOOD, 1.0)
+    near_tie = pd.DataFrame([(0, 1.2, 5.0), (2, 5.9, 8.0), (10, 6.0, 12.0)],
+                            columns=["window_ms", "mean_batch", "p99_ms"])
+    assert check.defensible_windows(near_tie, 15.0) == {2.0, 10.0}
+
+
+@pytest.mark.parametrize("choose,problem", [
+    (lambda table, target: float(table.window_ms.max()), "longest window misses"),
+    (lambda table, target: 0.0, "longest window misses"),
+    (lambda table, target: float(table.window_ms[table.p99_ms.idxmin()]), "window misses"),
+    (lambda table, target: rule(table, target) if rule(table, target) is not None else 0.0,
+     "no window meets"),
+    (lambda table, target: 10.0 if target == 15.0 else rule(table, target),
+     "longest window misses"),
+])
+def test_exercise_4_rejects_decisions_that_ignore_the_measurements(choose, problem):
+    with pytest.raises(CheckFailed, match=problem):
+        check.exercise_4(choose, GOOD, 20.0)
+
+
+def test_exercise_4_checks_the_students_own_table_too():
+    def ignores_own_table(table, target):
+        return rule(table, target) if len(table) == 3 and table.window_ms.max() == 10 and \
+            table.mean_batch.max() == 6.0 else 0.0
+
+    with pytest.raises(CheckFailed, match="on your measurements"):
+        check.exercise_4(ignores_own_table, GOOD, 20.0)

@@ -1,11 +1,12 @@
 """Micro-batching groups concurrent requests into one model call and answers each in order."""
 
 import asyncio
+import time
 
 import numpy as np
 import pytest
 
-from helpers.service.batching import MicroBatcher
+from helpers.service.batching import MicroBatcher, Overloaded
 
 
 class Recorder:
@@ -104,3 +105,60 @@ def test_the_launcher_hides_modules_the_service_does_not_need():
     with pytest.raises(ModuleNotFoundError, match="hidden from the service"):
         hook.find_spec("a_module_for_this_test.sub")
     assert hook.find_spec("json") is None and importlib.import_module("json")
+
+
+class Poisoned(Recorder):
+    """Fails on any call that holds the value -1, like a model that refuses some input."""
+
+    def __call__(self, rows: np.ndarray) -> np.ndarray:
+        self.sizes.append(len(rows))
+        if (rows == -1).any():
+            raise ValueError("cannot predict -1")
+        return rows * 2
+
+
+def test_a_failing_request_fails_alone_and_the_others_are_answered():
+    model = Poisoned()
+    batcher = MicroBatcher(model, window_ms=50, max_batch=64)
+
+    async def run():
+        answers = await asyncio.gather(*(batcher.submit(np.array([[v]])) for v in (1, -1, 3)),
+                                       return_exceptions=True)
+        await batcher.close()
+        return answers
+
+    first, poisoned, third = asyncio.run(run())
+    assert float(first[0, 0]) == 2 and float(third[0, 0]) == 6
+    assert isinstance(poisoned, ValueError)
+    assert model.sizes[0] == 3  # one batch first, then one call per request
+
+
+def test_a_full_queue_sheds_load_at_once():
+    batcher = MicroBatcher(Recorder(), window_ms=100, max_batch=64, max_queue=3)
+
+    async def run():
+        answers = await asyncio.gather(*(batcher.submit(np.array([[v]])) for v in range(6)),
+                                       return_exceptions=True)
+        await batcher.close()
+        return answers
+
+    answers = asyncio.run(run())
+    shed = [a for a in answers if isinstance(a, Overloaded)]
+    assert len(shed) >= 2 and batcher.shed == len(shed) and "queue is full" in str(shed[0])
+    assert batcher.waiting == 0
+
+
+def test_a_request_that_waits_too_long_gets_overloaded():
+    slow = Recorder()
+    batcher = MicroBatcher(lambda rows: (time.sleep(0.3), slow(rows))[1], window_ms=0,
+                           timeout_s=0.05)
+
+    async def run():
+        try:
+            return await asyncio.gather(*(batcher.submit(np.array([[v]])) for v in range(2)),
+                                        return_exceptions=True)
+        finally:
+            await batcher.close()
+
+    answers = asyncio.run(run())
+    assert all(isinstance(a, Overloaded) and "waited 0.05 s" in str(a) for a in answers)

@@ -13,6 +13,7 @@ from sklearn.preprocessing import StandardScaler
 from helpers import data
 from helpers.service.app import create_app
 from helpers.service.memory import MemoryRegistry
+from helpers.service.process import wait_until_ready
 from helpers.service.settings import ServiceSettings, SettingsError
 
 with warnings.catch_warnings():  # starlette asks for httpx2, which the course does not pin
@@ -20,7 +21,7 @@ with warnings.catch_warnings():  # starlette asks for httpx2, which the course d
     from fastapi.testclient import TestClient
 
 KEY = "test-key-0123456789"
-HEADERS = {"X-API-Key": KEY}
+HEADERS = {"X-API-Key": KEY}  # without an admin key, this key also administers
 
 
 @pytest.fixture(scope="module")
@@ -49,20 +50,14 @@ def client(registry, tmp_path):
         yield test_client
 
 
-def wait_until_ready(test_client, timeout=10.0):
-    deadline = time.monotonic() + timeout
-    while test_client.get("/ready").status_code != 200:
-        assert time.monotonic() < deadline, test_client.get("/ready").json()
-        time.sleep(0.02)
-
-
 def row(wdbc, index=0):
     return wdbc[0][index].tolist()
 
 
 def test_health_and_ready_need_no_key(client):
     assert client.get("/health").json() == {"status": "ok"}
-    assert client.get("/ready").json() == {"ready": True, "version": 1}
+    ready = client.get("/ready").json()
+    assert (ready["ready"], ready["version"], ready["in_sync"]) == (True, 1, True)
 
 
 def test_predict_one_row_matches_the_model(client, wdbc, models):
@@ -184,7 +179,11 @@ def test_reload_follows_the_alias_and_rolls_back(client, registry, wdbc):
 
 def test_batching_can_be_switched_on_at_run_time(client, wdbc, models):
     config = {"window_ms": 2.0, "max_batch": 16}
-    assert client.put("/admin/batching", json=config, headers=HEADERS).json() == config
+    assert client.put("/admin/batching", json=config, headers=HEADERS).json() == {
+        **config, "max_queue": 1024}
+    bounded = client.put("/admin/batching", json={**config, "max_queue": 8}, headers=HEADERS)
+    assert bounded.json()["max_queue"] == 8
+    assert client.get("/metadata", headers=HEADERS).json()["batching"]["max_queue"] == 8
     body = client.post("/predict", json={"features": row(wdbc, 3)}, headers=HEADERS).json()
     assert body["probability"] == pytest.approx(models[0].predict_proba(wdbc[0][3:4])[0, 1])
     bad = client.put("/admin/batching", json={"window_ms": -1, "max_batch": 0}, headers=HEADERS)
