@@ -62,11 +62,36 @@ def chapter_page(chapter: Chapter, where: Course) -> str:
             f"```{{toctree}}\n:maxdepth: 1\n\n{toc}\n```\n")
 
 
+RUN_ARTIFACT = re.compile(r"""(?:src|href)=["']\.\./(build/[^"']+)["']""")
+
+
+def without_run_artifacts(path: Path) -> None:
+    """Replace outputs that show a file the notebook writes when run (under build/) with a note.
+
+    Such a file (an HTML report, say) is not in the repository, so on the site the output
+    would be an empty frame; the note says where running the notebook puts it.
+    """
+    notebook = json.loads(path.read_text())
+    changed = False
+    for cell in notebook["cells"]:
+        for output in cell.get("outputs", []):
+            html = "".join(output.get("data", {}).get("text/html", ""))
+            if found := RUN_ARTIFACT.search(html):
+                note = (f"<p><em>Shown here when you run the notebook: it writes "
+                        f"<code>{found.group(1)}</code>.</em></p>")
+                output["data"] = {"text/html": note, "text/plain": found.group(1)}
+                changed = True
+    if changed:
+        path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False))
+
+
 def stage(target: Path = STAGE) -> list[Chapter]:
     """Copy the notebooks, write the home page and one page per chapter into `target`."""
     shutil.rmtree(target, ignore_errors=True)
     for folder in (NOTEBOOKS, LABS, SOLUTIONS):
         shutil.copytree(folder, target / folder.name, ignore=shutil.ignore_patterns(".*"))
+        for notebook in (target / folder.name).glob("*.ipynb"):
+            without_run_artifacts(notebook)
     data_pages = []
     for readme in sorted((ROOT / "data").rglob("README.md")):  # the data sets' pages
         page = target / readme.relative_to(ROOT)

@@ -7,14 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from coursekit.paths import ROOT
-
-
-@pytest.fixture(scope="session")
-def root() -> Path:
-    """The repository's root folder."""
-    return ROOT
-
 
 @pytest.fixture
 def free_port() -> Callable[[], int]:
