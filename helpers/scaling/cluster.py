@@ -64,7 +64,7 @@ def score_in_process(model: Any, parts: Partitions) -> list[tuple[int, int, floa
 
 
 @contextmanager
-def local_cluster(workers: int, memory_limit: str = "400MB") -> Iterator[Any]:
+def local_cluster(workers: int, memory_limit: str = "600MB") -> Iterator[Any]:
     """A `distributed.Client` on a LocalCluster of worker processes (one thread each).
 
     No dashboard (it needs bokeh and would bind a fixed port); everything stops on exit.
@@ -111,11 +111,20 @@ def submit_all(client: Any, model: Any, parts: Partitions, scatter: bool = True,
     return Job(futures, shared)
 
 
-def gather_in_order(client: Any, job: Job) -> list[tuple[int, int, float]]:
-    """Results as they complete, then sorted by partition index."""
+def gather_in_order(client: Any, job: Job, timeout: float = 120) -> list[tuple[int, int, float]]:
+    """Results as they complete, then sorted by partition index.
+
+    Fails after `timeout` seconds instead of waiting forever: a worker above 80 % of its
+    memory_limit pauses and runs nothing more, which otherwise looks like a hang.
+    """
     from distributed import as_completed
 
-    return sorted(future.result() for future in as_completed(job.futures))
+    try:
+        return sorted(future.result() for future in as_completed(job.futures, timeout=timeout))
+    except TimeoutError as error:
+        raise TimeoutError(
+            f"no result from the cluster in {timeout:.0f} s: a worker may be paused because it "
+            "uses over 80 % of its memory_limit; give the workers a higher memory_limit") from error
 
 
 def rows_per_second(client: Any, model: Any, parts: Partitions, scatter: bool = True,

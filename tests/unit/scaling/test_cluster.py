@@ -36,7 +36,7 @@ def test_same_results_notices_a_missing_or_changed_partition(model_and_parts):
 def test_cluster_scores_correctly_and_survives_a_killed_worker(model_and_parts):
     model, parts = model_and_parts
     reference = cluster.score_in_process(model, parts)
-    with cluster.local_cluster(2, memory_limit="300MB") as client:
+    with cluster.local_cluster(2, memory_limit="600MB") as client:
         pids = set(cluster.worker_pids(client).values())
         assert len(pids) == 2
         cluster.warm_up(client, ("sklearn.linear_model",))
