@@ -6,11 +6,7 @@ import warnings
 import numpy as np
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
 
-from helpers import data
 from helpers.service.app import create_app
 from helpers.service.memory import MemoryRegistry
 from helpers.service.process import wait_until_ready
@@ -22,19 +18,6 @@ with warnings.catch_warnings():  # starlette asks for httpx2, which the course d
 
 KEY = "test-key-0123456789"
 HEADERS = {"X-API-Key": KEY}  # without an admin key, this key also administers
-
-
-@pytest.fixture(scope="module")
-def wdbc():
-    features, target = data.load_wdbc()
-    return features.to_numpy(), target.to_numpy()
-
-
-@pytest.fixture(scope="module")
-def models(wdbc):
-    x, y = wdbc
-    return [make_pipeline(StandardScaler(), LogisticRegression(C=c, max_iter=2000)).fit(x, y)
-            for c in (1.0, 0.001)]
 
 
 @pytest.fixture()

@@ -7,11 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
 
-from helpers import data
 from helpers.service.app import create_app
 from helpers.service.memory import MemoryRegistry
 from helpers.service.process import wait_until_ready
@@ -26,19 +22,6 @@ KEY, ADMIN = "robust-key-0123456789", "robust-admin-0123456789"
 HEADERS, ADMIN_HEADERS = {"X-API-Key": KEY}, {"X-API-Key": ADMIN}
 JSON = {"content-type": "application/json"}
 POISON = 12345.0  # a row whose first feature is this makes the Poisoned model raise
-
-
-@pytest.fixture(scope="module")
-def wdbc():
-    features, target = data.load_wdbc()
-    return features.to_numpy(), target.to_numpy()
-
-
-@pytest.fixture(scope="module")
-def models(wdbc):
-    x, y = wdbc
-    return [make_pipeline(StandardScaler(), LogisticRegression(C=c, max_iter=2000)).fit(x, y)
-            for c in (1.0, 0.001)]
 
 
 class Poisoned:
