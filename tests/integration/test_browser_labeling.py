@@ -32,21 +32,8 @@ from helpers.labeling.store import LabelStore
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser_labeling")]
 NOTEBOOK = ROOT / "notebooks" / "10_human_in_the_loop.ipynb"
-CHROMIUM = Path("/usr/bin/chromium")
-INSTALL = "apt-get install -y chromium"
 SMALL = {"NOISE_SEEDS": 1, "NOISE_RATES": [0.0, 0.2], "ROUNDS": 3}  # quick, for the browser
 CLICKS = ["4", "2"]  # labels clicked in the widget, then one skip
-
-
-def require_chromium() -> None:
-    """Fail in CI, skip elsewhere, when Debian's chromium is not installed."""
-    if CHROMIUM.exists():
-        return
-    message = f"{CHROMIUM} is missing: install Debian's chromium ({INSTALL})"
-    if os.environ.get("CI"):
-        pytest.fail(message, pytrace=False)
-    pytest.skip(message)
-
 
 
 def prepare_notebook(folder: Path, store: Path) -> Path:
@@ -131,38 +118,28 @@ def wait_for_events(store_path: Path, count: int, timeout: float = 30) -> list[t
         time.sleep(0.2)
 
 
-def run_all_and_click(url: str, token: str, store_path: Path) -> tuple[list, list]:
+def run_all_and_click(browser, url: str, token: str, store_path: Path) -> tuple[list, list]:
     """Open the notebook, run all cells, click the widget; the store's events before and after."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True,
-            args=["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"])
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 900})
-            page.set_default_timeout(60_000)
-            page.goto(f"{url}/lab/tree/{NOTEBOOK.name}?token={token}")
-            page.locator(".jp-Notebook .jp-Cell").first.wait_for()
-            page.locator(".jp-StatusBar-Widget").get_by_text("| Idle").wait_for()  # kernel up
-            page.get_by_role("menuitem", name="Run", exact=True).click()
-            page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
-            last_output = page.locator(".jp-OutputArea-output")  # not the cell's source
-            last_output.get_by_text("the tool above still works").wait_for()  # all cells ran
-            before = wait_for_events(store_path, 0)
-            tool = page.locator(".mlprod-labeling")
-            for done, label in enumerate(CLICKS, start=1):
-                tool.locator(f".mlprod-label-{label}").click()
-                wait_for_events(store_path, len(before) + done)
-            tool.locator(".mlprod-skip").click()
-            after = wait_for_events(store_path, len(before) + len(CLICKS) + 1)
-        finally:
-            browser.close()
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.set_default_timeout(60_000)
+    page.goto(f"{url}/lab/tree/{NOTEBOOK.name}?token={token}")
+    page.locator(".jp-Notebook .jp-Cell").first.wait_for()
+    page.locator(".jp-StatusBar-Widget").get_by_text("| Idle").wait_for()  # kernel up
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+    last_output = page.locator(".jp-OutputArea-output")  # not the cell's source
+    last_output.get_by_text("the tool above still works").wait_for()  # all cells ran
+    before = wait_for_events(store_path, 0)
+    tool = page.locator(".mlprod-labeling")
+    for done, label in enumerate(CLICKS, start=1):
+        tool.locator(f".mlprod-label-{label}").click()
+        wait_for_events(store_path, len(before) + done)
+    tool.locator(".mlprod-skip").click()
+    after = wait_for_events(store_path, len(before) + len(CLICKS) + 1)
     return before, after
 
 
-def test_clicks_in_the_browser_reach_the_label_store(tmp_path, free_port):
-    require_chromium()
+def test_clicks_in_the_browser_reach_the_label_store(tmp_path, free_port, browser):
     started = time.monotonic()
     folder = tmp_path / "root"
     folder.mkdir()
@@ -171,7 +148,7 @@ def test_clicks_in_the_browser_reach_the_label_store(tmp_path, free_port):
     token = secrets.token_hex(16)
     server, url = start_lab(folder, token, free_port())
     try:
-        before, after = run_all_and_click(url, token, store_path)
+        before, after = run_all_and_click(browser, url, token, store_path)
     finally:
         left = stop_lab(server)
     new = [event[1:] for event in after[len(before):]]  # (item, action, label, annotator, undone)
