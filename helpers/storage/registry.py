@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 import tempfile
 import warnings
 from dataclasses import dataclass
@@ -56,6 +57,35 @@ def quiet_mlflow() -> None:
     warnings.filterwarnings("ignore", module=r"mlflow(\..*)?")
 
 
+def empty_store_template() -> Path | None:
+    """An empty MLflow sqlite store at the current schema, made once per MLflow version.
+
+    A new sqlite store runs all of MLflow's schema migrations (seconds); a copy of a store that
+    has run them is already at the head revision and opens at once. The template lives in the
+    user's cache folder (``$XDG_CACHE_HOME`` or ``~/.cache``); where that is not writable this
+    returns None and the store is migrated as usual.
+    """
+    from importlib.metadata import version
+
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "ml-in-production"
+    template = cache / f"mlflow-{version('mlflow')}-empty.db"
+    if template.exists():
+        return template
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=cache) as scratch:
+            made = Path(scratch) / "empty.db"
+            quiet_mlflow()
+            from mlflow import MlflowClient
+
+            quiet_mlflow()
+            MlflowClient(tracking_uri=f"sqlite:///{made}").search_experiments(max_results=1)
+            os.replace(made, template)  # atomic: a concurrent maker's copy is as good as ours
+    except OSError:
+        return None
+    return template
+
+
 class Registry:
     """Model versions with metadata and aliases (`champion`, `challenger`) on MLflow."""
 
@@ -63,7 +93,10 @@ class Registry:
         """Local registry: sqlite store at root/mlflow.db, artifacts under root/artifacts."""
         self.root = Path(root).resolve()
         self.root.mkdir(parents=True, exist_ok=True)
-        uri = f"sqlite:///{self.root / 'mlflow.db'}"
+        store = self.root / "mlflow.db"
+        if not store.exists() and (template := empty_store_template()) is not None:
+            shutil.copyfile(template, store)
+        uri = f"sqlite:///{store}"
         self._connect(uri, (self.root / "artifacts").as_uri())
 
     @classmethod
@@ -93,15 +126,19 @@ class Registry:
     def register(
         self, name: str, model: Any, *, metrics: dict[str, float], data_sha256: str,
         params: dict | None = None, fingerprint: dict | None = None, onnx_example: Any = None,
+        onnx_model: bytes | None = None,
     ) -> ModelVersionInfo:
         """Store a fitted scikit-learn model as a new version, saved with skops, sha256 recorded.
 
-        With `onnx_example` (an input row array), an ONNX export is stored too.
+        With `onnx_example` (an input row array), an ONNX export is stored too. `onnx_model`
+        stores ONNX bytes made elsewhere instead (an int8 copy of the export, say: Chapter 11),
+        with their sha256 recorded the same way; give one of the two, not both.
         """
         _check_name(name)
         metrics = _check_metrics(metrics)
         if not isinstance(data_sha256, str) or not data_sha256:
             raise ValueError("data_sha256 must be the sha256 hex string of the training data")
+        _check_onnx(onnx_example, onnx_model)
         data, trusted = artifacts.skops_bytes(model)
         tags = {
             "sha256": artifacts.sha256_bytes(data),
@@ -116,8 +153,9 @@ class Registry:
             if onnx_example is not None:
                 from helpers.storage import onnx
 
-                onnx_bytes = onnx.export(model, onnx_example)
-                tags["onnx_sha256"] = artifacts.atomic_write_bytes(folder / ONNX_FILE, onnx_bytes)
+                onnx_model = onnx.export(model, onnx_example)
+            if onnx_model is not None:
+                tags["onnx_sha256"] = artifacts.atomic_write_bytes(folder / ONNX_FILE, onnx_model)
             run_id, source = self._log_run(name, folder, metrics, params or {})
         self._ensure_model(name)
         version = self._client.create_model_version(name, source=source, run_id=run_id, tags=tags)
@@ -319,6 +357,16 @@ def _check_alias(alias: str) -> None:
     """Aliases are names such as 'champion'; a number would be read as a version."""
     if not isinstance(alias, str) or not alias or alias.isdigit():
         raise ValueError(f"alias must be a non-numeric name such as 'champion', got {alias!r}")
+
+
+def _check_onnx(example: Any, model: bytes | None) -> None:
+    """At most one ONNX source, and given bytes must be bytes (a clear error otherwise)."""
+    if example is not None and model is not None:
+        raise ValueError("give onnx_example (the registry exports the model) or onnx_model "
+                         "(ONNX bytes exported elsewhere), not both")
+    if model is not None and (not isinstance(model, bytes) or not model):
+        raise ValueError(f"onnx_model must be the non-empty bytes of an ONNX file, got "
+                         f"{type(model).__name__}")
 
 
 def _check_metrics(metrics: dict[str, float]) -> dict[str, float]:
