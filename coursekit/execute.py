@@ -17,7 +17,7 @@ import nbformat
 from nbclient import NotebookClient
 
 KEPT_NOTEBOOK_METADATA = ("kernelspec", "language_info")
-KEPT_CELL_METADATA = ("tags",)
+KEPT_CELL_METADATA = ("tags", "nbgrader")  # nbgrader: written by coursekit.labgen
 
 
 def clean(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:

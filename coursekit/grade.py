@@ -2,17 +2,19 @@
 
 ``python -m coursekit.grade SUBMISSIONS`` (`make grade SUBMISSIONS=dir`) expects one folder per
 student holding their labs under the course's names (``SUBMISSIONS/ann/01_x_lab.ipynb``) and
-writes ``gradebook.csv`` (student, lab, points per exercise, total) and one feedback file per
-student and lab (each exercise: passed, or the check's problem and hint).
+writes ``gradebook.csv`` (student, lab, points per exercise, total, seconds it took to grade) and
+one feedback file per student and lab (each exercise: passed, or the check's problem and hint).
 
 What a student may change is what the lab asks them to change: every cell of the lab that is not
 an exercise's solution is put back as the course wrote it (as nbgrader does with locked cells),
 so a self-check cannot be edited into passing. Points come from the self-check cell's nbgrader
-metadata (``points``), one per exercise when it has none. A submission that loops forever,
-crashes its kernel, deletes files or is not a notebook gets zero for what it breaks and never
-stops the others. Each runs in a fresh temporary folder that holds only its own notebook (its
-working folder and HOME); this keeps honest mistakes apart, but it is not a sandbox against a
-determined attacker: grade untrusted work in a container or as an unprivileged user.
+metadata (``points``, which ``python -m coursekit.labgen`` writes into the solutions), one per
+exercise when it has none; an exercise earns them only when its self-check itself passed. A
+submission that loops forever, crashes its kernel, deletes files or is not a notebook gets zero
+for what it breaks and never stops the others. Each runs in a fresh temporary folder that holds
+only its own notebook (its working folder and HOME); this keeps honest mistakes apart, but it is
+not a sandbox against a determined attacker: grade untrusted work in a container or as an
+unprivileged user.
 """
 
 from __future__ import annotations
@@ -25,13 +27,14 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 
-from coursekit.labgen import BEGIN, EXERCISE_HEADING
+from coursekit import labgen
 from coursekit.paths import ROOT
 
 CHECKS_IMPORT = re.compile(r"^from helpers\.checks import (ch\d+) as check$", re.M)
@@ -59,17 +62,18 @@ class Result:
 
 
 def exercises(reference: nbformat.NotebookNode) -> list[Exercise]:
-    """The exercises of a solution notebook, each with the cell that checks it."""
-    found, current, answers = [], None, []
-    for cell in reference.cells:
-        if cell.cell_type == "markdown" and (heading := EXERCISE_HEADING.findall(cell.source)):
-            current, answers = (int(heading[-1][0]), heading[-1][1]), []
-        elif cell.cell_type == "code" and current and BEGIN in cell.source:
-            answers.append(cell.id)
-        elif cell.cell_type == "code" and current and f"exercise_{current[0]}(" in cell.source:
-            points = cell.metadata.get("nbgrader", {}).get("points", 1)
-            found.append(Exercise(*current, float(points), cell.id, tuple(answers)))
-            current = None
+    """The exercises of a solution notebook, each with the cell that checks it.
+
+    The cells' roles are the ones `coursekit.labgen` gives them (and writes as nbgrader metadata).
+    """
+    found, answers = [], {}
+    for cell, role in zip(reference.cells, labgen.roles(reference), strict=True):
+        if role.kind == "solution" and role.exercise is not None:
+            answers.setdefault(role.exercise, []).append(cell.id)
+        elif role.kind == "check":
+            points = cell.metadata.get("nbgrader", {}).get("points", labgen.DEFAULT_POINTS)
+            found.append(Exercise(role.exercise, role.title, float(points), cell.id,
+                                  tuple(answers.get(role.exercise, ()))))
     return found
 
 
@@ -81,7 +85,7 @@ def restore_locked_cells(submitted: nbformat.NotebookNode,
     checks = {exercise.check_cell for exercise in exercises(reference)}
     for cell in submitted.cells:
         original = by_id.get(cell.get("id"))
-        if original is None or BEGIN in original.source:
+        if original is None or labgen.has_solution(original.source):
             continue  # the student's own cells and their answers stay as they are
         cell.source = original.source
         if cell.id in checks and module:  # a fresh copy of the checks, whatever ran before
@@ -102,14 +106,17 @@ def outcome(cells: dict[str, nbformat.NotebookNode], exercise: Exercise) -> Resu
     if not cell.get("execution_count"):
         return Result(exercise, 0.0, "not run",
                       "an earlier cell ran out of time or stopped the kernel")
-    for output in cell.get("outputs", []):
-        if output.output_type == "stream" and f"Exercise {exercise.number} passed" in output.text:
+    outputs = cell.get("outputs", [])
+    # an error decides first: a pass message printed by the answer itself proves nothing
+    for output in (o for o in outputs if o.output_type == "error"):
+        if output.ename == "NotImplementedError":
+            return Result(exercise, 0.0, "not attempted")
+        if output.ename == "CheckFailed":  # its message names the exercise and a hint
+            return Result(exercise, 0.0, "not right yet", output.evalue)
+        return Result(exercise, 0.0, "error", f"{output.ename}: {output.evalue}")
+    for output in (o for o in outputs if o.output_type == "stream"):
+        if f"Exercise {exercise.number} passed" in output.text:
             return Result(exercise, exercise.points, "passed", output.text.strip())
-        if output.output_type == "error":
-            if output.ename == "NotImplementedError":
-                return Result(exercise, 0.0, "not attempted")
-            status = "not right yet" if output.ename == "CheckFailed" else "error"
-            return Result(exercise, 0.0, status, f"{output.ename}: {output.evalue}")
     return Result(exercise, 0.0, "error", "the self-check printed no verdict")
 
 
@@ -191,6 +198,35 @@ def feedback(student: str, lab: str, results: list[Result], note: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def timed_grade(path: Path, solutions: Path, cell_timeout: int,
+                total_timeout: int) -> tuple[list[Result], str, float]:
+    """`grade`, with the seconds it took (to spot slow submissions and to plan a grading run)."""
+    start = time.perf_counter()
+    results, note = grade(path, solutions, cell_timeout, total_timeout)
+    return results, note, time.perf_counter() - start
+
+
+def write_results(out: Path, jobs: list[Path],
+                  graded: list[tuple[list[Result], str, float]]) -> Path:
+    """Write gradebook.csv and one feedback page per student and lab; return the gradebook."""
+    out.mkdir(parents=True, exist_ok=True)
+    most = max((len(results) for results, _, _ in graded), default=0)
+    with (out / "gradebook.csv").open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["student", "lab", *[f"exercise_{n}" for n in range(1, most + 1)],
+                         "total", "max_points", "seconds", "note"])
+        for path, (results, note, seconds) in zip(jobs, graded, strict=True):
+            student, lab = path.parent.name, path.stem
+            points = [f"{r.earned:g}" for r in results] + [""] * (most - len(results))
+            writer.writerow([student, lab, *points, f"{sum(r.earned for r in results):g}",
+                             f"{sum(r.exercise.points for r in results):g}", f"{seconds:.1f}",
+                             note])
+            page = out / "feedback" / student / f"{lab}.md"
+            page.parent.mkdir(parents=True, exist_ok=True)
+            page.write_text(feedback(student, lab, results, note))
+    return out / "gradebook.csv"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Grade every lab under SUBMISSIONS/<student>/, or run one notebook (--execute)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -209,24 +245,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.submissions is None or not args.submissions.is_dir():
         parser.error("give the folder of submissions: SUBMISSIONS/<student>/<lab>.ipynb")
     jobs = sorted(args.submissions.glob("*/*.ipynb"))
+    start = time.perf_counter()
     with ThreadPoolExecutor(args.workers) as pool:
         graded = list(pool.map(
-            lambda p: grade(p, args.solutions, args.cell_timeout, args.timeout), jobs))
-    args.out.mkdir(parents=True, exist_ok=True)
-    most = max((len(results) for results, _ in graded), default=0)
-    with (args.out / "gradebook.csv").open("w", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["student", "lab", *[f"exercise_{n}" for n in range(1, most + 1)],
-                         "total", "max_points", "note"])
-        for path, (results, note) in zip(jobs, graded, strict=True):
-            student, lab = path.parent.name, path.stem
-            points = [f"{r.earned:g}" for r in results] + [""] * (most - len(results))
-            writer.writerow([student, lab, *points, f"{sum(r.earned for r in results):g}",
-                             f"{sum(r.exercise.points for r in results):g}", note])
-            page = args.out / "feedback" / student / f"{lab}.md"
-            page.parent.mkdir(parents=True, exist_ok=True)
-            page.write_text(feedback(student, lab, results, note))
-    print(f"graded {len(jobs)} submissions: {args.out / 'gradebook.csv'}", file=sys.stderr)
+            lambda p: timed_grade(p, args.solutions, args.cell_timeout, args.timeout), jobs))
+    gradebook = write_results(args.out, jobs, graded)
+    print(f"graded {len(jobs)} submission{'' if len(jobs) == 1 else 's'} in "
+          f"{time.perf_counter() - start:.0f} s "
+          f"({args.workers} at a time): {gradebook}", file=sys.stderr)
     return 0
 
 

@@ -1,5 +1,6 @@
 """The grading command on a small lab: right answers score, wrong and hostile ones do not, and
-one submission never stops another."""
+one submission never stops another; on a real lab: the solution, the untouched lab and one
+answered exercise get what they earn."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import nbformat
 import pytest
 
 from coursekit import grade, labgen
+from coursekit.paths import LABS, SOLUTIONS
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grading")]
 
@@ -115,6 +117,12 @@ def test_a_loop_or_a_crash_costs_only_what_it_breaks(graded):
     assert "Exercise 2 (total): 0 of 2" in text
 
 
+def test_the_gradebook_says_how_long_each_submission_took(graded):
+    rows, _ = graded
+    assert float(rows["forever"]["seconds"]) >= 5  # the endless loop ran into its 5 s limit
+    assert float(rows["garbage"]["seconds"]) < 5  # nothing to run
+
+
 def test_an_edited_self_check_cannot_pass(graded):
     assert points(graded[0]["cheat"]) == ("0", "0", "0")
 
@@ -137,3 +145,49 @@ def test_feedback_shows_the_checks_hint(graded):
     text = (root / "grades" / "feedback" / "first_only" / "99_tiny_lab.md").read_text()
     assert text.startswith("# 99_tiny_lab: 1 of 3 points")
     assert "Exercise 2 (total): 0 of 2, not attempted" in text
+
+
+# The grading command on a real lab: lab 5, as in test_nbgrader.py (quick, no latency checks).
+REAL_LAB = "05_drift_monitoring_lab.ipynb"
+SOLVED_ALONE = 3  # the one exercise the "one_solved" student answers
+
+
+@pytest.fixture(scope="module")
+def real(tmp_path_factory):
+    """The gradebook rows of three submissions of a real lab, graded in one run."""
+    root = tmp_path_factory.mktemp("real-grading")
+    reference = nbformat.read(SOLUTIONS / REAL_LAB, as_version=4)
+    wanted = {e.number: e for e in grade.exercises(reference)}
+    answers = {c.id: c.source for c in reference.cells
+               if c.id in wanted[SOLVED_ALONE].answer_cells}
+    submissions = {
+        "solved": reference,
+        "untouched": nbformat.read(LABS / REAL_LAB, as_version=4),
+        "one_solved": answered(nbformat.read(LABS / REAL_LAB, as_version=4), **answers),
+    }
+    for student, notebook in submissions.items():
+        (root / "submitted" / student).mkdir(parents=True)
+        nbformat.write(notebook, root / "submitted" / student / REAL_LAB)
+    grade.main([str(root / "submitted"), "--out", str(root / "grades")])
+    with (root / "grades" / "gradebook.csv").open() as handle:
+        return {row["student"]: row for row in csv.DictReader(handle)}, wanted
+
+
+def earned(row: dict, wanted: dict) -> dict[int, float]:
+    return {number: float(row[f"exercise_{number}"]) for number in wanted}
+
+
+def test_a_real_solution_gets_full_marks_and_the_untouched_lab_none(real):
+    rows, wanted = real
+    full = {number: exercise.points for number, exercise in wanted.items()}
+    assert earned(rows["solved"], wanted) == full and len(full) >= 3
+    assert float(rows["solved"]["total"]) == float(rows["solved"]["max_points"]) == sum(
+        full.values())
+    assert earned(rows["untouched"], wanted) == dict.fromkeys(wanted, 0.0)
+    assert rows["untouched"]["total"] == "0"
+
+
+def test_one_solved_exercise_of_a_real_lab_gets_exactly_its_points(real):
+    rows, wanted = real
+    expected = {n: (e.points if n == SOLVED_ALONE else 0.0) for n, e in wanted.items()}
+    assert earned(rows["one_solved"], wanted) == expected

@@ -65,9 +65,10 @@ def test_check_mode_reports_stale_labs_without_writing(tmp_path):
     notebook = solution_notebook(("md", "## Exercise 1: x"),
                                  ("code", "### BEGIN SOLUTION\n1\n### END SOLUTION"))
     nbformat.write(notebook, solutions / "01_x_lab.ipynb")
-    assert labgen.generate(solutions, labs, check=True) == [labs / "01_x_lab.ipynb"]
+    written = [solutions / "01_x_lab.ipynb", labs / "01_x_lab.ipynb"]  # metadata, then the lab
+    assert labgen.generate(solutions, labs, check=True) == written
     assert not labs.exists()
-    assert labgen.generate(solutions, labs) == [labs / "01_x_lab.ipynb"]
+    assert labgen.generate(solutions, labs) == written
     assert labgen.generate(solutions, labs, check=True) == []
     notebook.cells[1].source = "### BEGIN SOLUTION\n2\n### END SOLUTION\nprint('new')"
     nbformat.write(notebook, solutions / "01_x_lab.ipynb")
