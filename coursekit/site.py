@@ -98,6 +98,12 @@ def stage(target: Path = STAGE) -> list[Chapter]:
         page.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(readme, page)
         data_pages.append(str(page.relative_to(target).with_suffix("")))
+    guides = []
+    for guide in sorted(CONF.glob("*.md")):  # pages for instructors, at the path the README uses
+        page = target / guide.relative_to(ROOT)
+        page.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(guide, page)
+        guides.append(str(page.relative_to(target).with_suffix("")))
     chapters = [read_chapter(path) for path in lectures()]
     (target / "chapters").mkdir()
     for chapter in chapters:
@@ -106,7 +112,8 @@ def stage(target: Path = STAGE) -> list[Chapter]:
     home = (ROOT / "README.md").read_text()
     (target / "index.md").write_text(
         f"{home}\n```{{toctree}}\n:hidden:\n:caption: Chapters\n\n{toc}\n```\n\n"
-        "```{toctree}\n:hidden:\n:caption: Data sets\n\n" + "\n".join(data_pages) + "\n```\n")
+        "```{toctree}\n:hidden:\n:caption: Data sets\n\n" + "\n".join(data_pages) + "\n```\n\n"
+        "```{toctree}\n:hidden:\n:caption: For instructors\n\n" + "\n".join(guides) + "\n```\n")
     return chapters
 
 
