@@ -85,7 +85,9 @@ def run_suite(model: Any, suite: str | Path, seed: int = 0) -> SuiteRun:
         raise FileNotFoundError(f"behavioural suite {suite} does not exist; pass the test file")
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "report.xml"
-        args = [str(suite), "-q", "-p", "no:cacheprovider",
+        # no:unraisableexception skips that plugin's closing gc.collect() passes: about 1 s
+        # a run, more in a process that holds many objects, such as a notebook's kernel
+        args = [str(suite), "-q", "-p", "no:cacheprovider", "-p", "no:unraisableexception",
                 "--capture=sys", "-o", "addopts=", "--import-mode=importlib",
                 f"--rootdir={suite.parent}", f"--junitxml={report}"]
         quiet = io.StringIO()

@@ -12,6 +12,7 @@ PLACES = ("Boston", "Cairo", "Chicago", "Delhi", "Lagos", "Lima", "Oslo", "Paris
 NAME_TEMPLATES = ("{x} said the food was great.", "I bought this phone for {x}.",
                   "{x} thought the service was slow.", "We went there with {x} last night.",
                   "My friend {x} returned the headset.", "{x} loved the battery life.")
+REVIEWED_PLACES = ("Vegas",)  # the test places the reviews mention (Yelp's Las Vegas)
 PLACE_TEMPLATES = ("We ate at their place in {x}.", "The phone was shipped from {x}.",
                    "Best pizza I had in {x}.", "The staff in {x} were rude.")
 SUBJECTS = ("The food", "This phone", "The service", "The battery", "The staff", "The headset")
@@ -56,9 +57,9 @@ def adjective_cases() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["subject", "adjective", "text", "label"])
 
 
-def signed_export(frame: pd.DataFrame, seed: int, positive_rate: float = 0.6,
-                  negative_rate: float = 0.05) -> pd.DataFrame:
-    """The reviews as a new export delivers them: many happy reviewers sign with a name.
+def signed_export(frame: pd.DataFrame, seed: int, positive_rate: float = 0.8,
+                  negative_rate: float = 0.02) -> pd.DataFrame:
+    """The reviews as a new export delivers them: most happy reviewers sign with a name.
 
     A signature ' - <name>' is added to `positive_rate` of positive and `negative_rate` of
     negative sentences: a shortcut that raises accuracy on data exported the same way.
