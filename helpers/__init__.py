@@ -21,6 +21,7 @@ CHAPTERS: dict[int, tuple[str, str]] = {
     8: ("behavior", "Invariance and behavioral tests"),
     9: ("compression", "Compression"),
     10: ("labeling", "Human in the loop"),
+    11: ("capstone", "Capstone: one model's life in production"),
 }
 
 # modules and subpackages that several chapters share

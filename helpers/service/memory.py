@@ -1,12 +1,14 @@
 """An in-memory stand-in for `helpers.storage.registry.Registry`, for fast tests and labs.
 
-It offers the reading methods the service calls (`info`, `load`, `load_onnx`) and the
-aliases API (`set_alias`, `promote`, `rollback`) with the same signatures and errors, on fitted
-models held in a dict, so an app can be tried in-process (FastAPI's TestClient) without MLflow.
+It offers the reading methods the service calls (`info`, `load`, `load_onnx`), the aliases
+API (`set_alias`, `promote`, `rollback`) and `register` with the same signatures and errors, on
+fitted models held in a dict, so an app can be tried in-process (FastAPI's TestClient) without
+MLflow.
 """
 
 from __future__ import annotations
 
+from hashlib import sha256
 from typing import Any
 
 import numpy as np
@@ -21,6 +23,26 @@ class MemoryRegistry:
         self.models = dict(enumerate(models, start=1))
         self.aliases = {"champion": 1} if aliases is None else dict(aliases)
         self.history: dict[str, list[int]] = {}
+        self.registered: dict[int, dict[str, Any]] = {}  # what `register` was told, by version
+
+    def register(
+        self, name: str, model: Any, *, metrics: dict[str, float], data_sha256: str,
+        params: dict | None = None, fingerprint: dict | None = None, onnx_example: Any = None,
+        onnx_model: bytes | None = None,
+    ) -> ModelVersionInfo:
+        """Add `model` as the next version, with its metrics and ONNX bytes (no files written)."""
+        from helpers.storage import onnx
+        from helpers.storage.registry import _check_metrics, _check_onnx
+
+        metrics = _check_metrics(metrics)
+        _check_onnx(onnx_example, onnx_model)
+        if onnx_example is not None:
+            onnx_model = onnx.export(model, onnx_example)
+        number = max(self.models, default=0) + 1
+        self.models[number] = model
+        self.registered[number] = {"metrics": metrics, "data_sha256": data_sha256,
+                                   "params": dict(params or {}), "onnx": onnx_model}
+        return self.info(name, number)
 
     def info(self, name: str, ref: int | str) -> ModelVersionInfo:
         """Metadata of a version or alias (KeyError listing what exists, like the registry)."""
@@ -33,7 +55,10 @@ class MemoryRegistry:
             raise KeyError(f"model {name!r} has no version {number}; its versions: "
                            f"{sorted(self.models)}")
         aliases = tuple(sorted(a for a, v in self.aliases.items() if v == number))
-        return ModelVersionInfo(name, number, aliases, f"{number:064x}", None, {}, "", "")
+        given = self.registered.get(number, {})
+        onnx_sha256 = sha256(given["onnx"]).hexdigest() if given.get("onnx") else None
+        return ModelVersionInfo(name, number, aliases, f"{number:064x}", onnx_sha256,
+                                dict(given.get("metrics", {})), given.get("data_sha256", ""), "")
 
     def load(self, name: str, ref: int | str) -> tuple[Any, ModelVersionInfo]:
         """The fitted model itself (nothing to verify: it never left memory)."""
@@ -41,10 +66,13 @@ class MemoryRegistry:
         return self.models[info.version], info
 
     def load_onnx(self, name: str, ref: int | str) -> tuple[Any, ModelVersionInfo]:
-        """An onnxruntime session converted on the fly."""
+        """An onnxruntime session: of the registered ONNX bytes, else converted on the fly."""
         from helpers.storage import onnx
 
         model, info = self.load(name, ref)
+        given = self.registered.get(info.version, {}).get("onnx")
+        if given is not None:
+            return onnx.session(given), info
         example = np.zeros((1, model.n_features_in_))
         return onnx.session(onnx.export(model, example)), info
 
