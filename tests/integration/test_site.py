@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from coursekit import site
-from coursekit.paths import lectures
+from coursekit import links, site
+from coursekit.paths import ROOT, lectures
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("site")]
 
@@ -55,6 +55,13 @@ def test_every_chapter_has_pages_and_every_internal_link_resolves(built):
             if not target.exists():
                 broken.append(f"{page.relative_to(built)} -> {link}")
     assert not broken, f"{len(broken)} broken links, e.g. {broken[:5]}"
+
+
+def test_the_readmes_site_links_name_pages_the_build_makes(built):
+    found = links.site_links((ROOT / "README.md").read_text())
+    assert sorted(stem for _, stem in found) == [lecture.stem for lecture in lectures()]
+    for _, stem in found:  # the published address is checked in tests/repository/test_links.py
+        assert (built / "chapters" / f"{stem}.html").exists(), f"the build has no page for {stem}"
 
 
 def test_a_browser_sees_the_navigation_a_plot_and_a_table(built, browser):
