@@ -19,11 +19,17 @@ def _checked(y, proba) -> tuple[np.ndarray, np.ndarray]:
     return y, proba
 
 
-def total_cost(y, proba, threshold: float, cost_fp: float, cost_fn: float) -> float:
-    """Cost of predicting 1 where `proba >= threshold`: false positives and negatives priced."""
+def item_costs(y, proba, threshold: float, cost_fp: float, cost_fn: float) -> np.ndarray:
+    """Each item's cost when predicting 1 where `proba >= threshold` (0 where it is right)."""
     y, proba = _checked(y, proba)
     predicted = proba >= threshold
-    return float(cost_fp * (predicted & (y == 0)).sum() + cost_fn * (~predicted & (y == 1)).sum())
+    return np.where(predicted & (y == 0), float(cost_fp), 0.0) + np.where(
+        ~predicted & (y == 1), float(cost_fn), 0.0)
+
+
+def total_cost(y, proba, threshold: float, cost_fp: float, cost_fn: float) -> float:
+    """Cost of predicting 1 where `proba >= threshold`: false positives and negatives priced."""
+    return float(item_costs(y, proba, threshold, cost_fp, cost_fn).sum())
 
 
 def bayes_threshold(cost_fp: float, cost_fn: float) -> float:

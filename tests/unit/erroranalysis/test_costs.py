@@ -14,6 +14,12 @@ def test_total_cost_counts_false_positives_and_negatives_at_their_price():
     assert costs.total_cost(Y, P, 0.75, cost_fp=5, cost_fn=1) == 0 * 5 + 1 * 1
 
 
+def test_item_costs_price_each_item_and_add_up_to_the_total():
+    each = costs.item_costs(Y, P, 0.5, cost_fp=5, cost_fn=1)
+    assert each.tolist() == [0, 5, 5, 1, 0, 0]
+    assert each.sum() == costs.total_cost(Y, P, 0.5, 5, 1)
+
+
 def test_bayes_threshold():
     assert costs.bayes_threshold(1, 1) == 0.5
     assert costs.bayes_threshold(4, 1) == 0.8
