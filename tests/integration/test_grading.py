@@ -147,8 +147,8 @@ def test_feedback_shows_the_checks_hint(graded):
     assert "Exercise 2 (total): 0 of 2, not attempted" in text
 
 
-# The grading command on a real lab: lab 5, as in test_nbgrader.py (quick, no latency checks).
-REAL_LAB = "05_drift_monitoring_lab.ipynb"
+# The grading command on a real lab: lab 7, as in test_nbgrader.py (the quickest to run).
+REAL_LAB = "07_error_analysis_lab.ipynb"
 SOLVED_ALONE = 3  # the one exercise the "one_solved" student answers
 
 

@@ -2,9 +2,9 @@
 
 The solutions carry the cell metadata nbgrader needs; nbgrader's student version is the course's
 lab but for two generated differences (its stub text, our points in the headings); its autograder
-gives the solution full marks and the untouched lab none. One lab only, to keep CI short: lab 5
-is among the quickest solutions to run (7 to 12 s on a busy 2-core machine) and none of its
-self-checks measures a latency, which a loaded CI machine could push over a limit.
+gives the solution full marks and the untouched lab none. One lab only, to keep CI short: lab 7
+is the quickest solution to run (about 4 s) and none of its self-checks measures a latency,
+which a loaded CI machine could push over a limit.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from coursekit.paths import LABS, SOLUTIONS
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grading")]
 
-LAB = "05_drift_monitoring_lab.ipynb"
+LAB = "07_error_analysis_lab.ipynb"  # the quickest solution to run (about 4 s)
 ASSIGNMENT = nbgrader_course.assignment_id(Path(LAB))
 # Our stub line, and the two lines nbgrader's ClearSolutions writes in its place.
 OUR_STUB = re.compile(r'^( *)raise NotImplementedError\("Exercise \d+: .+ \(replace this line '
@@ -54,7 +54,7 @@ def nbgrader(course: Path, *args: str) -> None:
 
 @pytest.fixture(scope="module")
 def course(tmp_path_factory) -> Path:
-    """A course folder where lab 5 was released, and submitted by two students, then graded."""
+    """A course folder where the lab was released, and submitted by two students, then graded."""
     root = tmp_path_factory.mktemp("nbgrader-course")
     nbgrader_course.make_course(root, [SOLUTIONS / LAB])
     nbgrader(root, "generate_assignment", ASSIGNMENT)
