@@ -85,6 +85,18 @@ def without_run_artifacts(path: Path) -> None:
         path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False))
 
 
+def copy_pages(pages: list[Path], target: Path) -> list[str]:
+    """Copy Markdown pages into `target` at their path in the repository (so the README's links
+    to them work on the site too); return their toctree entries."""
+    entries = []
+    for source in pages:
+        page = target / source.relative_to(ROOT)
+        page.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(source, page)
+        entries.append(str(page.relative_to(target).with_suffix("")))
+    return entries
+
+
 def stage(target: Path = STAGE) -> list[Chapter]:
     """Copy the notebooks, write the home page and one page per chapter into `target`."""
     shutil.rmtree(target, ignore_errors=True)
@@ -92,18 +104,8 @@ def stage(target: Path = STAGE) -> list[Chapter]:
         shutil.copytree(folder, target / folder.name, ignore=shutil.ignore_patterns(".*"))
         for notebook in (target / folder.name).glob("*.ipynb"):
             without_run_artifacts(notebook)
-    data_pages = []
-    for readme in sorted((ROOT / "data").rglob("README.md")):  # the data sets' pages
-        page = target / readme.relative_to(ROOT)
-        page.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(readme, page)
-        data_pages.append(str(page.relative_to(target).with_suffix("")))
-    guides = []
-    for guide in sorted(CONF.glob("*.md")):  # pages for instructors, at the path the README uses
-        page = target / guide.relative_to(ROOT)
-        page.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(guide, page)
-        guides.append(str(page.relative_to(target).with_suffix("")))
+    data_pages = copy_pages(sorted((ROOT / "data").rglob("README.md")), target)  # data sets
+    guides = copy_pages(sorted(CONF.glob("*.md")), target)  # pages for instructors
     chapters = [read_chapter(path) for path in lectures()]
     (target / "chapters").mkdir()
     for chapter in chapters:

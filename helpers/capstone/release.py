@@ -71,10 +71,7 @@ def release(registry: Any, name: str, model: Any, *, x_eval: Any, y_eval: Any,
 
 def promote(registry: Any, name: str, candidate: Release) -> None:
     """Make the version champion; raise Chapter 8's PromotionRefused if its contract failed."""
-    from helpers.behavior.gate import PromotionRefused
-
-    if not candidate.contract.ok:
-        raise PromotionRefused(name, candidate.version, candidate.contract)
+    _require_contract(name, candidate)
     registry.promote(name, candidate.version)
 
 
@@ -87,11 +84,17 @@ def promote_if_better(registry: Any, name: str, candidate: Release, features: An
     policy is only as good as the rows it is given: rows from before a change in the world
     judge a candidate on a world that is gone.
     """
-    from helpers.behavior.gate import PromotionRefused
     from helpers.storage import promotion
 
-    if not candidate.contract.ok:
-        raise PromotionRefused(name, candidate.version, candidate.contract)
+    _require_contract(name, candidate)
     return promotion.promote_if_better(registry, name, candidate.version,
                                        np.asarray(features, dtype=np.float32),
                                        np.asarray(target), margin=margin, seed=seed)
+
+
+def _require_contract(name: str, candidate: Release) -> None:
+    """Chapter 8's PromotionRefused, naming the failing tests, if the contract failed."""
+    from helpers.behavior.gate import PromotionRefused
+
+    if not candidate.contract.ok:
+        raise PromotionRefused(name, candidate.version, candidate.contract)

@@ -57,6 +57,15 @@ def quiet_mlflow() -> None:
     warnings.filterwarnings("ignore", module=r"mlflow(\..*)?")
 
 
+def _client(uri: str) -> Any:
+    """An MlflowClient for tracking and registry at `uri`, MLflow imported quietly."""
+    quiet_mlflow()
+    from mlflow import MlflowClient
+
+    quiet_mlflow()
+    return MlflowClient(tracking_uri=uri, registry_uri=uri)
+
+
 def empty_store_template() -> Path | None:
     """An empty MLflow sqlite store at the current schema, made once per MLflow version.
 
@@ -75,11 +84,7 @@ def empty_store_template() -> Path | None:
         cache.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=cache) as scratch:
             made = Path(scratch) / "empty.db"
-            quiet_mlflow()
-            from mlflow import MlflowClient
-
-            quiet_mlflow()
-            MlflowClient(tracking_uri=f"sqlite:///{made}").search_experiments(max_results=1)
+            _client(f"sqlite:///{made}").search_experiments(max_results=1)  # creates the store
             os.replace(made, template)  # atomic: a concurrent maker's copy is as good as ours
     except OSError:
         return None
@@ -109,12 +114,8 @@ class Registry:
 
     def _connect(self, uri: str, artifact_location: str | None) -> None:
         """Open the MLflow client and make sure the registry's experiment exists."""
-        quiet_mlflow()
-        from mlflow import MlflowClient
-
-        quiet_mlflow()
         self.tracking_uri = uri
-        self._client = MlflowClient(tracking_uri=uri, registry_uri=uri)
+        self._client = _client(uri)
         experiment = self._client.get_experiment_by_name(EXPERIMENT)
         self._experiment_id = (
             experiment.experiment_id if experiment
